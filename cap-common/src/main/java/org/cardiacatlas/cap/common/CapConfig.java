@@ -1,0 +1,319 @@
+package org.cardiacatlas.cap.common;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * All settings of the server in one typed place. Each option is read, in rising order of
+ * precedence, from its default, the properties file ({@code --config}, default
+ * {@code conf/capserver.properties}), the environment ({@code CAPSERVER_} + upper-case name
+ * with dashes as underscores) and the command line ({@code --name value} or {@code --name=value}).
+ */
+public final class CapConfig {
+
+    /** The options; the key is the command-line name and the properties-file key. */
+    public enum Option {
+        AET("aet", "CAPSCP", "our AE title"),
+        PORT("port", "11112", "DICOM port"),
+        BIND("bind", "", "address to listen on (empty: all interfaces)"),
+        DATA_DIR("data-dir", "./data", "archive files, embedded database and logs below it"),
+        STORAGE_DIR("storage-dir", "", "archive file root (empty: <data-dir>/archive)"),
+        LOG_DIR("log-dir", "", "log folder (empty: <data-dir>/logs)"),
+        DB_URL("db-url", "", "JDBC URL of an external MySQL 8 / MariaDB server (empty: embedded MariaDB)"),
+        DB_USER("db-user", "root", "database user"),
+        DB_PASSWORD("db-password", "", "database password", true),
+        DB_POOL_SIZE("db-pool-size", "16", "database connections"),
+        EMBEDDED_DB_PORT("embedded-db-port", "3307", "port of the embedded MariaDB (127.0.0.1 only)"),
+        PACS_SCHEMA("pacs-schema", "pacs", "schema of the PACS tables"),
+        XPACS_SCHEMA("xpacs-schema", "xpacs", "schema of the XPACS tables"),
+        CHECK_CALLED_AET("check-called-aet", "true", "reject associations whose called AE title is not ours"),
+        ALLOWED_CALLING_AETS("allowed-calling-aets", "", "comma-separated calling AE titles to accept (empty: any)"),
+        MAX_ASSOCIATIONS("max-associations", "64", "associations served at once; more are rejected"),
+        MAX_PDU_LENGTH("max-pdu-length", "262144", "maximum P-DATA PDU length we receive"),
+        IDLE_TIMEOUT("idle-timeout", "60", "seconds without a PDU before an association is aborted");
+
+        final String key;
+        final String defaultValue;
+        final String description;
+        final boolean secret;
+
+        Option(String key, String defaultValue, String description) {
+            this(key, defaultValue, description, false);
+        }
+
+        Option(String key, String defaultValue, String description, boolean secret) {
+            this.key = key;
+            this.defaultValue = defaultValue;
+            this.description = description;
+            this.secret = secret;
+        }
+
+        public String key() {
+            return key;
+        }
+
+        public String envName() {
+            return "CAPSERVER_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
+        }
+
+        static Option byKey(String key) {
+            for (Option o : values()) {
+                if (o.key.equals(key)) {
+                    return o;
+                }
+            }
+            return null;
+        }
+    }
+
+    private final Map<Option, String> values;
+    private final Map<Option, String> sources;
+    private final List<String> arguments;
+
+    private CapConfig(Map<Option, String> values, Map<Option, String> sources, List<String> arguments) {
+        this.values = values;
+        this.sources = sources;
+        this.arguments = arguments;
+    }
+
+    /**
+     * Parses the command line (options anywhere; the rest are positional arguments, e.g. the
+     * sub-command) on top of the environment and the properties file.
+     */
+    public static CapConfig load(String[] args, Map<String, String> env) {
+        Map<Option, String> cli = new LinkedHashMap<>();
+        List<String> positional = new ArrayList<>();
+        String configFile = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--") || a.length() == 2) {
+                positional.add(a);
+                continue;
+            }
+            String name = a.substring(2);
+            String value = null;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            }
+            if (name.equals("config")) {
+                configFile = value != null ? value : requireValue(args, ++i, name);
+                continue;
+            }
+            Option o = Option.byKey(name);
+            if (o == null) {
+                // not ours: leave it to the sub-command (e.g. --dry-run)
+                positional.add(a);
+                continue;
+            }
+            cli.put(o, value != null ? value : requireValue(args, ++i, name));
+        }
+        if (configFile == null) {
+            configFile = env.getOrDefault("CAPSERVER_CONFIG", null);
+        }
+        Properties file = new Properties();
+        String fileSource = null;
+        Path path = configFile != null ? Path.of(configFile) : Path.of("conf", "capserver.properties");
+        if (Files.isRegularFile(path)) {
+            try (Reader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+                file.load(r);
+                fileSource = "file " + path;
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read configuration file " + path + ": " + e.getMessage(), e);
+            }
+        } else if (configFile != null) {
+            throw new IllegalArgumentException("configuration file not found: " + path);
+        }
+        for (String key : file.stringPropertyNames()) {
+            if (Option.byKey(key) == null) {
+                throw new IllegalArgumentException("unknown option '" + key + "' in " + path);
+            }
+        }
+        Map<Option, String> values = new LinkedHashMap<>();
+        Map<Option, String> sources = new LinkedHashMap<>();
+        for (Option o : Option.values()) {
+            String v = o.defaultValue;
+            String s = "default";
+            if (file.getProperty(o.key) != null) {
+                v = file.getProperty(o.key).trim();
+                s = fileSource;
+            }
+            if (env.get(o.envName()) != null) {
+                v = env.get(o.envName());
+                s = "env " + o.envName();
+            }
+            if (cli.containsKey(o)) {
+                v = cli.get(o);
+                s = "command line";
+            }
+            values.put(o, v);
+            sources.put(o, s);
+        }
+        CapConfig c = new CapConfig(values, sources, Collections.unmodifiableList(positional));
+        c.validate();
+        return c;
+    }
+
+    /** Defaults only, with overrides: for tests and tools. */
+    public static CapConfig of(Map<Option, String> overrides) {
+        Map<Option, String> values = new LinkedHashMap<>();
+        Map<Option, String> sources = new LinkedHashMap<>();
+        for (Option o : Option.values()) {
+            values.put(o, overrides.getOrDefault(o, o.defaultValue));
+            sources.put(o, overrides.containsKey(o) ? "given" : "default");
+        }
+        CapConfig c = new CapConfig(values, sources, List.of());
+        c.validate();
+        return c;
+    }
+
+    private static String requireValue(String[] args, int i, String name) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException("option --" + name + " needs a value");
+        }
+        return args[i];
+    }
+
+    private void validate() {
+        if (aet().isEmpty() || aet().length() > 16 || aet().contains("\\")) {
+            throw new IllegalArgumentException("--aet must be 1 to 16 characters without backslash");
+        }
+        checkRange(Option.PORT, 1, 65535);
+        checkRange(Option.EMBEDDED_DB_PORT, 1, 65535);
+        checkRange(Option.DB_POOL_SIZE, 1, 1000);
+        checkRange(Option.MAX_ASSOCIATIONS, 1, 100000);
+        checkRange(Option.MAX_PDU_LENGTH, 4096, 16 * 1024 * 1024);
+        checkRange(Option.IDLE_TIMEOUT, 1, 86400);
+        for (Option o : List.of(Option.PACS_SCHEMA, Option.XPACS_SCHEMA)) {
+            // schema names are spliced into SQL as identifiers, so only plain names pass
+            if (!get(o).matches("[A-Za-z_][A-Za-z0-9_]{0,63}")) {
+                throw new IllegalArgumentException("--" + o.key + " must be a plain identifier: " + get(o));
+            }
+        }
+        bool(Option.CHECK_CALLED_AET);
+    }
+
+    private void checkRange(Option o, int min, int max) {
+        int v = integer(o);
+        if (v < min || v > max) {
+            throw new IllegalArgumentException("--" + o.key + " must be between " + min + " and " + max + ": " + v);
+        }
+    }
+
+    public String get(Option o) {
+        return values.get(o);
+    }
+
+    public int integer(Option o) {
+        try {
+            return Integer.parseInt(get(o).trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + o.key + " must be a number: " + get(o));
+        }
+    }
+
+    public boolean bool(Option o) {
+        String v = get(o).trim().toLowerCase(Locale.ROOT);
+        switch (v) {
+            case "true": case "yes": case "1": case "on": return true;
+            case "false": case "no": case "0": case "off": return false;
+            default: throw new IllegalArgumentException("--" + o.key + " must be true or false: " + get(o));
+        }
+    }
+
+    /** Positional arguments: the sub-command and its operands. */
+    public List<String> arguments() {
+        return arguments;
+    }
+
+    public String aet() {
+        return get(Option.AET).trim();
+    }
+
+    public int port() {
+        return integer(Option.PORT);
+    }
+
+    public String bind() {
+        return get(Option.BIND).trim();
+    }
+
+    public Path dataDir() {
+        return Path.of(get(Option.DATA_DIR)).toAbsolutePath().normalize();
+    }
+
+    public Path storageDir() {
+        String s = get(Option.STORAGE_DIR).trim();
+        return s.isEmpty() ? dataDir().resolve("archive") : Path.of(s).toAbsolutePath().normalize();
+    }
+
+    public Path logDir() {
+        String s = get(Option.LOG_DIR).trim();
+        return s.isEmpty() ? dataDir().resolve("logs") : Path.of(s).toAbsolutePath().normalize();
+    }
+
+    public boolean embeddedDatabase() {
+        return get(Option.DB_URL).trim().isEmpty();
+    }
+
+    public String pacsSchema() {
+        return get(Option.PACS_SCHEMA);
+    }
+
+    public String xpacsSchema() {
+        return get(Option.XPACS_SCHEMA);
+    }
+
+    public Set<String> allowedCallingAets() {
+        Set<String> s = new TreeSet<>();
+        for (String a : get(Option.ALLOWED_CALLING_AETS).split(",")) {
+            if (!a.trim().isEmpty()) {
+                s.add(a.trim());
+            }
+        }
+        return s;
+    }
+
+    /** One line per option with its value and where it came from; secrets are masked. */
+    public List<String> describe() {
+        List<String> lines = new ArrayList<>();
+        for (Option o : Option.values()) {
+            String v = get(o);
+            if (o.secret) {
+                v = v.isEmpty() ? "(none)" : "********";
+            } else if (o == Option.DB_URL) {
+                v = maskUrlPassword(v);
+            }
+            lines.add(String.format("%-22s = %s  [%s]", o.key, v, sources.get(o)));
+        }
+        return lines;
+    }
+
+    /** JDBC URLs may carry password=... in their query string. */
+    static String maskUrlPassword(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1********");
+    }
+
+    public static String usage() {
+        StringBuilder sb = new StringBuilder();
+        for (Option o : Option.values()) {
+            sb.append(String.format("  --%-22s %s (default: %s; env %s)%n", o.key + " V", o.description,
+                    o.defaultValue.isEmpty() ? "none" : o.defaultValue, o.envName()));
+        }
+        sb.append(String.format("  --%-22s %s%n", "config FILE", "properties file (default conf/capserver.properties)"));
+        return sb.toString();
+    }
+}

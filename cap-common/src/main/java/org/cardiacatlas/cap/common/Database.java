@@ -1,0 +1,134 @@
+package org.cardiacatlas.cap.common;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.util.List;
+import java.util.Properties;
+import javax.sql.DataSource;
+import org.apache.ibatis.mapping.Environment;
+import org.apache.ibatis.session.Configuration;
+import org.apache.ibatis.session.SqlSessionFactory;
+import org.apache.ibatis.session.SqlSessionFactoryBuilder;
+import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one HikariDataSource and the one SqlSessionFactory over it, for the PACS and XPACS
+ * schemas (on one server by default, so that one transaction can span both). Starts the
+ * embedded MariaDB when no URL is configured and migrates both schemas with Flyway.
+ */
+public final class Database implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    private final EmbeddedDatabase embedded;
+    private final HikariDataSource dataSource;
+    private final SqlSessionFactory sessions;
+
+    private Database(EmbeddedDatabase embedded, HikariDataSource dataSource, SqlSessionFactory sessions) {
+        this.embedded = embedded;
+        this.dataSource = dataSource;
+        this.sessions = sessions;
+    }
+
+    /** Opens the database and registers the given MyBatis mappers (interface + XML of the same name). */
+    public static Database open(CapConfig config, List<Class<?>> mappers) {
+        EmbeddedDatabase embedded = null;
+        String url = config.get(CapConfig.Option.DB_URL).trim();
+        if (url.isEmpty()) {
+            embedded = EmbeddedDatabase.start(config.dataDir().resolve("db"),
+                    config.integer(CapConfig.Option.EMBEDDED_DB_PORT));
+            url = embedded.jdbcUrl();
+        }
+        try {
+            HikariDataSource ds = dataSource(config, url);
+            migrate(ds, config.pacsSchema(), "pacs");
+            migrate(ds, config.xpacsSchema(), "xpacs");
+            return new Database(embedded, ds, sessionFactory(ds, config, mappers));
+        } catch (RuntimeException e) {
+            if (embedded != null) {
+                embedded.close();
+            }
+            throw e;
+        }
+    }
+
+    private static HikariDataSource dataSource(CapConfig config, String url) {
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("capdb");
+        hc.setJdbcUrl(url);
+        hc.setUsername(config.get(CapConfig.Option.DB_USER));
+        hc.setPassword(config.get(CapConfig.Option.DB_PASSWORD));
+        hc.setMaximumPoolSize(config.integer(CapConfig.Option.DB_POOL_SIZE));
+        hc.setAutoCommit(false);
+        // READ COMMITTED: no gap locks, so concurrent first stores of one study collide on the
+        // unique keys (and are retried) instead of deadlocking on gaps
+        hc.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        hc.addDataSourceProperty("characterEncoding", "UTF-8");
+        hc.addDataSourceProperty("connectionCollation", "utf8mb4_unicode_ci");
+        hc.addDataSourceProperty("cachePrepStmts", "true");
+        hc.addDataSourceProperty("prepStmtCacheSize", "250");
+        hc.addDataSourceProperty("prepStmtCacheSqlLimit", "4096");
+        hc.addDataSourceProperty("useLocalSessionState", "true");
+        hc.addDataSourceProperty("rewriteBatchedStatements", "true");
+        // the store path sends its inserts and count updates in one round trip
+        hc.addDataSourceProperty("allowMultiQueries", "true");
+        hc.addDataSourceProperty("allowPublicKeyRetrieval", "true");
+        if (!url.contains("sslMode") && url.startsWith("jdbc:mysql://127.0.0.1")) {
+            hc.addDataSourceProperty("sslMode", "DISABLED");
+        }
+        hc.setInitializationFailTimeout(30_000);
+        return new HikariDataSource(hc);
+    }
+
+    private static void migrate(DataSource ds, String schema, String location) {
+        var result = Flyway.configure()
+                .dataSource(ds)
+                .schemas(schema)
+                .createSchemas(true)
+                .locations("classpath:db/" + location)
+                .load()
+                .migrate();
+        LOG.info("schema {} at version {} ({} migrations applied)", schema, result.targetSchemaVersion,
+                result.migrationsExecuted);
+    }
+
+    private static SqlSessionFactory sessionFactory(DataSource ds, CapConfig config, List<Class<?>> mappers) {
+        JdbcTransactionFactory tx = new JdbcTransactionFactory();
+        Properties txProps = new Properties();
+        // the pool hands out connections with autocommit off already; resetting it on every
+        // close would cost two round trips per transaction
+        txProps.setProperty("skipSetAutoCommitOnClose", "true");
+        tx.setProperties(txProps);
+        Configuration c = new Configuration(new Environment("cap", tx, ds));
+        Properties vars = new Properties();
+        // ${pacs} and ${xpacs} in the mapper XML: validated identifiers, see CapConfig
+        vars.setProperty("pacs", config.pacsSchema());
+        vars.setProperty("xpacs", config.xpacsSchema());
+        c.setVariables(vars);
+        c.setMapUnderscoreToCamelCase(true);
+        c.setDefaultStatementTimeout(60);
+        for (Class<?> m : mappers) {
+            c.addMapper(m);
+        }
+        return new SqlSessionFactoryBuilder().build(c);
+    }
+
+    public SqlSessionFactory sessions() {
+        return sessions;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+}

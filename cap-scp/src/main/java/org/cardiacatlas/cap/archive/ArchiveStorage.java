@@ -1,0 +1,207 @@
+package org.cardiacatlas.cap.archive;
+
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.DicomOutputStream;
+import com.pixelmed.dicom.FileMetaInformation;
+import com.pixelmed.dicom.TransferSyntax;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.cardiacatlas.cap.common.Uids;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The storage unit: archive files below one root folder (one {@code filesystem} row).
+ *
+ * <p>An instance arrives into a temporary file below {@code .incoming/<server id>/} on the same
+ * file system, is flushed to disk and then linked to its place. The place is
+ * {@code xx/yy/<study uid>/<series uid>/<sop uid>-<md5 prefix>.dcm}, where xx/yy come from a
+ * hash of the study UID so that no folder collects millions of entries; UIDs are validated
+ * before they are used as names. Because the name carries the content's MD5, the same
+ * content always lands on the same name and different content never overwrites a file
+ * that the index still points at.
+ */
+public final class ArchiveStorage {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ArchiveStorage.class);
+    private static final Duration STALE_INCOMING = Duration.ofHours(1);
+
+    private final Path root;
+    private final Path incoming;
+    private final ExecutorService io = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "archive-io");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public ArchiveStorage(Path root) throws IOException {
+        this.root = root.toAbsolutePath().normalize();
+        Path incomingRoot = this.root.resolve(".incoming");
+        Files.createDirectories(incomingRoot);
+        removeStaleIncoming(incomingRoot);
+        // one folder per running server: two servers share the root, never each other's temp files
+        this.incoming = incomingRoot.resolve(UUID.randomUUID().toString());
+        Files.createDirectories(incoming);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    Path incomingDir() {
+        return incoming;
+    }
+
+    /** Starts an incoming file: the Part 10 header now, the data set as it arrives. */
+    public IncomingFile begin(String sopClassUid, String sopInstanceUid, String transferSyntaxUid) throws IOException {
+        Path tmp = incoming.resolve(UUID.randomUUID() + ".part");
+        IncomingFile f = new IncomingFile(tmp, transferSyntaxUid);
+        try {
+            // the header holds nothing that differs between two sends of the same data set
+            // (no source AE title), so identical content gives an identical file and MD5
+            FileMetaInformation fmi = new FileMetaInformation(sopClassUid, sopInstanceUid, transferSyntaxUid, null);
+            DicomOutputStream dout = new DicomOutputStream(f.headerSink(), TransferSyntax.ExplicitVRLittleEndian, null);
+            fmi.getAttributeList().write(dout);
+            dout.flush();
+        } catch (DicomException | IOException e) {
+            f.discard();
+            throw new IOException("cannot write the file meta information: " + e.getMessage(), e);
+        }
+        return f;
+    }
+
+    /** Where a complete file goes, relative to the root; the UIDs are checked before they become names. */
+    public String pathFor(IncomingFile f, String studyUid, String seriesUid, String sopUid) {
+        for (String uid : new String[] {studyUid, seriesUid, sopUid}) {
+            if (!Uids.isValid(uid)) {
+                throw new IllegalArgumentException("not a valid UID, refusing it as a path: " + uid);
+            }
+        }
+        String h = hashPrefix(studyUid);
+        return h.substring(0, 2) + "/" + h.substring(2, 4) + "/" + studyUid + "/" + seriesUid + "/"
+                + sopUid + "-" + f.md5().substring(0, 12) + ".dcm";
+    }
+
+    /**
+     * Forces the file to disk, links it to its place and forces the folder, on the storage
+     * unit's own threads so that the index can work meanwhile.
+     *
+     * @return whether this call created the file at its place (false: the same content was
+     *         there already, and it is not this store's to remove)
+     */
+    public CompletableFuture<Boolean> makeDurable(IncomingFile f, String relativePath) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                f.force();
+                Path target = resolve(relativePath);
+                Path dir = target.getParent();
+                Files.createDirectories(dir);
+                boolean created;
+                try {
+                    // link(2) fails if the name exists: never replaces a file another store made
+                    Files.createLink(target, f.path());
+                    created = true;
+                } catch (FileAlreadyExistsException e) {
+                    created = false;
+                }
+                if (created) {
+                    fsyncDirectory(dir);
+                }
+                return created;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, io);
+    }
+
+    public Path resolve(String relativePath) {
+        Path p = root.resolve(relativePath).normalize();
+        if (!p.startsWith(root)) {
+            throw new IllegalArgumentException("path outside the archive: " + relativePath);
+        }
+        return p;
+    }
+
+    /** Removes an archive file; a missing one is not an error (already gone). */
+    public void delete(String relativePath) {
+        try {
+            Files.deleteIfExists(resolve(relativePath));
+        } catch (IOException e) {
+            LOG.warn("cannot delete archive file {}: {}", relativePath, e.getMessage());
+        }
+    }
+
+    /** Leaves nothing of this server's temporary folder behind. */
+    public void close() {
+        io.shutdown();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(incoming)) {
+            for (Path p : ds) {
+                Files.deleteIfExists(p);
+            }
+            Files.deleteIfExists(incoming);
+        } catch (IOException e) {
+            LOG.warn("cannot clean {}: {}", incoming, e.getMessage());
+        }
+    }
+
+    /** Temporary files of servers that died: anything untouched for an hour. */
+    private static void removeStaleIncoming(Path incomingRoot) throws IOException {
+        Instant limit = Instant.now().minus(STALE_INCOMING);
+        try (DirectoryStream<Path> servers = Files.newDirectoryStream(incomingRoot)) {
+            for (Path server : servers) {
+                if (!Files.isDirectory(server)) {
+                    continue;
+                }
+                boolean empty = true;
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(server)) {
+                    for (Path f : files) {
+                        FileTime t = Files.getLastModifiedTime(f);
+                        if (t.toInstant().isBefore(limit)) {
+                            Files.deleteIfExists(f);
+                            LOG.info("removed stale temporary file {}", f);
+                        } else {
+                            empty = false;
+                        }
+                    }
+                } catch (NoSuchFileException e) {
+                    continue;
+                }
+                if (empty && Files.getLastModifiedTime(server).toInstant().isBefore(limit)) {
+                    Files.deleteIfExists(server);
+                }
+            }
+        }
+    }
+
+    static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    private static String hashPrefix(String s) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-1").digest(s.getBytes(StandardCharsets.US_ASCII));
+            return HexFormat.of().formatHex(d, 0, 2);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

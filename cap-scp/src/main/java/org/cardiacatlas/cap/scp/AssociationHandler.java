@@ -1,0 +1,151 @@
+package org.cardiacatlas.cap.scp;
+
+import com.pixelmed.network.Association;
+import com.pixelmed.network.AssociationFactory;
+import com.pixelmed.network.DicomNetworkException;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * One connection, from the first PDU to the close: access control on the A-ASSOCIATE-RQ,
+ * PixelMed's acceptor for the negotiation, then the DIMSE service loop. Logs one line when the
+ * association opens (or is refused) and one when it ends, with its totals.
+ */
+final class AssociationHandler implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AssociationHandler.class);
+
+    /** Settings of the acceptor that do not change while the server runs. */
+    record Settings(String aet, boolean checkCalledAet, Set<String> allowedCallingAets, int maxPduLength,
+            int idleTimeoutMillis, int maxAssociations) {
+    }
+
+    private final Socket socket;
+    private final Settings settings;
+    private final DimseDispatcher dispatcher;
+    private final ServicePresentationContextPolicy policy;
+    private final boolean overCapacity;
+    private final Runnable onEnd;
+
+    AssociationHandler(Socket socket, Settings settings, DimseDispatcher dispatcher,
+            ServicePresentationContextPolicy policy, boolean overCapacity, Runnable onEnd) {
+        this.socket = socket;
+        this.settings = settings;
+        this.dispatcher = dispatcher;
+        this.policy = policy;
+        this.overCapacity = overCapacity;
+        this.onEnd = onEnd;
+    }
+
+    @Override
+    public void run() {
+        AssociationContext ctx = new AssociationContext(
+                socket.getInetAddress().getHostAddress() + ":" + socket.getPort());
+        MDC.put("assoc", ctx.toString());
+        try {
+            serve(ctx);
+        } finally {
+            MDC.remove("assoc");
+            closeQuietly();
+            onEnd.run();
+        }
+    }
+
+    private void serve(AssociationContext ctx) {
+        AssociateRequestPeek rq;
+        try {
+            socket.setSoTimeout(settings.idleTimeoutMillis());
+            socket.setTcpNoDelay(true);
+            rq = AssociateRequestPeek.read(socket.getInputStream());
+        } catch (AssociateRequestPeek.NotAnAssociationRequest e) {
+            LOG.warn("connection refused: {}", e.getMessage());
+            try {
+                UpperLayerReplies.abortUnrecognizedPdu(socket.getOutputStream());
+            } catch (IOException ignored) {
+                // the peer is gone already
+            }
+            return;
+        } catch (SocketTimeoutException e) {
+            LOG.warn("connection closed: no A-ASSOCIATE-RQ within {} ms", settings.idleTimeoutMillis());
+            return;
+        } catch (IOException e) {
+            LOG.warn("connection lost before association: {}", e.getMessage());
+            return;
+        }
+        ctx.setAets(rq.callingAet, rq.calledAet);
+        MDC.put("assoc", ctx.toString());
+        if (refused(ctx, rq)) {
+            return;
+        }
+        Association association;
+        try {
+            PeekedSocket peeked = new PeekedSocket(socket, rq.bytes);
+            // called AE title already checked (or deliberately not): let PixelMed accept the one asked for
+            association = AssociationFactory.createNewAssociation(peeked,
+                    settings.checkCalledAet() ? settings.aet() : rq.calledAet, settings.maxPduLength(), 0, 0, policy);
+            peeked.wakeAfterRelease(association);
+        } catch (DicomNetworkException | IOException e) {
+            LOG.warn("association negotiation failed: {}", e.getMessage());
+            return;
+        }
+        LOG.info("association accepted");
+        try {
+            dispatcher.serve(association, ctx);
+            LOG.info("association released: {}", ctx.totals());
+        } catch (DicomNetworkException e) {
+            LOG.warn("association aborted ({}): {}", e.getMessage(), ctx.totals());
+            abortQuietly(association);
+        } catch (RuntimeException | Error e) {
+            LOG.error("association aborted by an internal error: {}: {}", e, ctx.totals(), e);
+            abortQuietly(association);
+        }
+    }
+
+    private boolean refused(AssociationContext ctx, AssociateRequestPeek rq) {
+        try {
+            if (settings.checkCalledAet() && !settings.aet().equals(rq.calledAet)) {
+                LOG.warn("association rejected: called AE title '{}' is not ours ('{}')", rq.calledAet, settings.aet());
+                UpperLayerReplies.reject(socket.getOutputStream(), UpperLayerReplies.PERMANENT,
+                        UpperLayerReplies.SERVICE_USER, UpperLayerReplies.CALLED_AE_NOT_RECOGNIZED);
+                return true;
+            }
+            if (!settings.allowedCallingAets().isEmpty() && !settings.allowedCallingAets().contains(rq.callingAet)) {
+                LOG.warn("association rejected: calling AE title '{}' is not in the allow-list", rq.callingAet);
+                UpperLayerReplies.reject(socket.getOutputStream(), UpperLayerReplies.PERMANENT,
+                        UpperLayerReplies.SERVICE_USER, UpperLayerReplies.CALLING_AE_NOT_RECOGNIZED);
+                return true;
+            }
+            if (overCapacity) {
+                LOG.warn("association rejected: the maximum of {} associations are running", settings.maxAssociations());
+                UpperLayerReplies.reject(socket.getOutputStream(), UpperLayerReplies.TRANSIENT,
+                        UpperLayerReplies.SERVICE_PROVIDER_PRESENTATION, UpperLayerReplies.LOCAL_LIMIT_EXCEEDED);
+                return true;
+            }
+        } catch (IOException e) {
+            LOG.warn("association rejected, and the rejection could not be sent: {}", e.getMessage());
+            return true;
+        }
+        return false;
+    }
+
+    private void abortQuietly(Association association) {
+        try {
+            association.abort();
+        } catch (DicomNetworkException | RuntimeException ignored) {
+            // the transport is gone: nothing to tell the peer
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+    }
+}

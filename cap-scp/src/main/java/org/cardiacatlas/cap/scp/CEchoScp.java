@@ -1,0 +1,29 @@
+package org.cardiacatlas.cap.scp;
+
+import com.pixelmed.dicom.SOPClass;
+import com.pixelmed.dicom.TransferSyntax;
+
+/** Verification (PS3.4 Annex A). */
+public final class CEchoScp implements DimseService {
+
+    @Override
+    public int commandField() {
+        return DimseRequest.C_ECHO_RQ;
+    }
+
+    @Override
+    public boolean acceptsAbstractSyntax(String sopClassUid) {
+        return SOPClass.Verification.equals(sopClassUid);
+    }
+
+    @Override
+    public boolean acceptsTransferSyntax(String ts) {
+        return TransferSyntax.ImplicitVRLittleEndian.equals(ts) || TransferSyntax.ExplicitVRLittleEndian.equals(ts);
+    }
+
+    @Override
+    public DimseResponse serve(DimseRequest rq) {
+        rq.association().echoes++;
+        return DimseResponse.success();
+    }
+}

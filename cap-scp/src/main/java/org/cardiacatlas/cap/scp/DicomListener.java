@@ -1,0 +1,128 @@
+package org.cardiacatlas.cap.scp;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Listens on the DICOM port and serves each connection on a thread of its own, up to the
+ * configured number of associations; past that, the request is rejected as transient.
+ */
+public final class DicomListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DicomListener.class);
+
+    private final AssociationHandler.Settings settings;
+    private final int maxAssociations;
+    private final DimseDispatcher dispatcher;
+    private final ServicePresentationContextPolicy policy;
+    private final ExecutorService workers;
+    private final AtomicInteger running = new AtomicInteger();
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private ServerSocket server;
+    private Thread acceptor;
+
+    public DicomListener(String aet, boolean checkCalledAet, Set<String> allowedCallingAets, int maxPduLength,
+            int idleTimeoutSeconds, int maxAssociations, DimseServiceRegistry registry) {
+        this.settings = new AssociationHandler.Settings(aet, checkCalledAet, allowedCallingAets, maxPduLength,
+                idleTimeoutSeconds * 1000, maxAssociations);
+        this.maxAssociations = maxAssociations;
+        this.dispatcher = new DimseDispatcher(registry);
+        this.policy = new ServicePresentationContextPolicy(registry);
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "assoc-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public void start(String bind, int port) throws IOException {
+        server = new ServerSocket();
+        server.setReuseAddress(true);
+        InetSocketAddress address = bind.isEmpty() ? new InetSocketAddress(port)
+                : new InetSocketAddress(InetAddress.getByName(bind), port);
+        server.bind(address, 128);
+        acceptor = new Thread(this::acceptLoop, "dicom-listener");
+        acceptor.start();
+        LOG.info("listening on {} as {}", server.getLocalSocketAddress(), settings.aet());
+    }
+
+    public int localPort() {
+        return server.getLocalPort();
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            Socket s;
+            try {
+                s = server.accept();
+            } catch (IOException e) {
+                if (!server.isClosed()) {
+                    LOG.warn("accept failed: {}", e.getMessage());
+                }
+                continue;
+            }
+            boolean over = running.incrementAndGet() > maxAssociations;
+            open.add(s);
+            Runnable onEnd = () -> {
+                open.remove(s);
+                running.decrementAndGet();
+            };
+            try {
+                workers.execute(new AssociationHandler(s, settings, dispatcher, policy, over, onEnd));
+            } catch (RuntimeException e) {
+                onEnd.run();
+                LOG.error("cannot serve connection from {}: {}", s.getRemoteSocketAddress(), e.toString());
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // closing
+                }
+            }
+        }
+    }
+
+    /** Stops accepting, lets running associations finish for up to the grace period, then cuts them. */
+    public void stop(long graceSeconds) {
+        try {
+            if (server != null) {
+                server.close();
+            }
+        } catch (IOException ignored) {
+            // closing
+        }
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(graceSeconds, TimeUnit.SECONDS)) {
+                LOG.warn("{} associations still running after {} s: closing their connections", running.get(),
+                        graceSeconds);
+                for (Socket s : open) {
+                    try {
+                        s.close();
+                    } catch (IOException ignored) {
+                        // closing
+                    }
+                }
+                workers.shutdownNow();
+                workers.awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public int runningAssociations() {
+        return running.get();
+    }
+}

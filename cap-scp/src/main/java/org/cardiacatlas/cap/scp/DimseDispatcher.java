@@ -1,0 +1,72 @@
+package org.cardiacatlas.cap.scp;
+
+import com.pixelmed.network.AReleaseException;
+import com.pixelmed.network.Association;
+import com.pixelmed.network.DicomNetworkException;
+import org.cardiacatlas.cap.common.DicomServiceException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The service loop of one association: receive a request, hand it to its service, turn the
+ * outcome (or the {@link DicomServiceException}) into the response. The only place where
+ * failures become responses.
+ */
+final class DimseDispatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DimseDispatcher.class);
+
+    private final DimseServiceRegistry registry;
+
+    DimseDispatcher(DimseServiceRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Serves requests until the peer releases (normal return) or the association fails (exception). */
+    void serve(Association association, AssociationContext context) throws DicomNetworkException {
+        while (true) {
+            DimseReceiver receiver = new DimseReceiver(registry, context);
+            association.setReceivedDataHandler(receiver);
+            try {
+                association.waitForPDataPDUsUntilHandlerReportsDone();
+            } catch (AReleaseException e) {
+                receiver.abandon();
+                return;
+            } catch (DicomNetworkException | RuntimeException e) {
+                receiver.abandon();
+                throw e;
+            }
+            DimseRequest rq = receiver.request();
+            DimseResponse response = dispatch(rq, receiver.refusal());
+            association.send(rq.presentationContextId(), CommandSets.response(rq, response), null);
+        }
+    }
+
+    private DimseResponse dispatch(DimseRequest rq, DicomServiceException refusal) {
+        DimseService service = registry.get(rq.commandField());
+        try {
+            if (refusal != null) {
+                throw refusal;
+            }
+            if (service == null) {
+                throw new DicomServiceException(DicomServiceException.UNRECOGNIZED_OPERATION,
+                        String.format("command 0x%04x not supported", rq.commandField()));
+            }
+            return service.serve(rq);
+        } catch (DicomServiceException e) {
+            rq.association().failures++;
+            LOG.warn("{} failed: status {} ({}){}", rq.describe(), String.format("0x%04X", e.status()), e.getMessage(),
+                    e.getCause() == null ? "" : ", cause: " + e.getCause());
+            LOG.debug("failure trace", e);
+            return new DimseResponse(e.status(), e.errorComment(), null);
+        } catch (RuntimeException e) {
+            rq.association().failures++;
+            LOG.error("{} failed: status 0x0110 (internal error: {})", rq.describe(), e.toString(), e);
+            return new DimseResponse(DicomServiceException.PROCESSING_FAILURE, "internal error: " + e, null);
+        } finally {
+            if (rq.data() != null) {
+                rq.data().discard();
+            }
+        }
+    }
+}

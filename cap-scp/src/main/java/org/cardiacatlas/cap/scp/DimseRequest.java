@@ -1,0 +1,93 @@
+package org.cardiacatlas.cap.scp;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.TagFromName;
+
+/** One received DIMSE request: its command set (PS3.7 9.3), context and data set, if any. */
+public final class DimseRequest {
+
+    /** Command Field values, PS3.7 E.1. */
+    public static final int C_STORE_RQ = 0x0001;
+    public static final int C_FIND_RQ = 0x0020;
+    public static final int C_GET_RQ = 0x0010;
+    public static final int C_MOVE_RQ = 0x0021;
+    public static final int C_ECHO_RQ = 0x0030;
+    public static final int C_CANCEL_RQ = 0x0FFF;
+
+    /** Command Data Set Type (0000,0800) meaning "no data set". */
+    static final int NO_DATA_SET = 0x0101;
+
+    private final AssociationContext association;
+    private final AttributeList command;
+    private final byte presentationContextId;
+    private final String transferSyntaxUid;
+    private DataSetSink data;
+
+    DimseRequest(AssociationContext association, AttributeList command, byte presentationContextId,
+            String transferSyntaxUid) {
+        this.association = association;
+        this.command = command;
+        this.presentationContextId = presentationContextId;
+        this.transferSyntaxUid = transferSyntaxUid;
+    }
+
+    public AssociationContext association() {
+        return association;
+    }
+
+    public AttributeList command() {
+        return command;
+    }
+
+    public int commandField() {
+        return Attribute.getSingleIntegerValueOrDefault(command, TagFromName.CommandField, -1);
+    }
+
+    public int messageId() {
+        return Attribute.getSingleIntegerValueOrDefault(command, TagFromName.MessageID, 0);
+    }
+
+    public String affectedSopClassUid() {
+        return Attribute.getSingleStringValueOrEmptyString(command, TagFromName.AffectedSOPClassUID).trim();
+    }
+
+    public String affectedSopInstanceUid() {
+        return Attribute.getSingleStringValueOrEmptyString(command, TagFromName.AffectedSOPInstanceUID).trim();
+    }
+
+    public boolean hasDataSet() {
+        return Attribute.getSingleIntegerValueOrDefault(command, TagFromName.CommandDataSetType, NO_DATA_SET)
+                != NO_DATA_SET;
+    }
+
+    public byte presentationContextId() {
+        return presentationContextId;
+    }
+
+    public String transferSyntaxUid() {
+        return transferSyntaxUid;
+    }
+
+    public DataSetSink data() {
+        return data;
+    }
+
+    void setData(DataSetSink data) {
+        this.data = data;
+    }
+
+    /** For log lines: the command and what it is about. */
+    String describe() {
+        String name = switch (commandField()) {
+            case C_STORE_RQ -> "C-STORE";
+            case C_FIND_RQ -> "C-FIND";
+            case C_GET_RQ -> "C-GET";
+            case C_MOVE_RQ -> "C-MOVE";
+            case C_ECHO_RQ -> "C-ECHO";
+            default -> String.format("command 0x%04x", commandField());
+        };
+        String sop = affectedSopInstanceUid();
+        return sop.isEmpty() ? name : name + " " + sop;
+    }
+}

@@ -1,0 +1,27 @@
+package org.cardiacatlas.cap.scp;
+
+import org.cardiacatlas.cap.common.DicomServiceException;
+
+/**
+ * One DIMSE service of this SCP, registered in {@link DimseServiceRegistry}. It never builds
+ * a failure response itself: it throws {@link DicomServiceException} and the dispatcher answers.
+ */
+public interface DimseService {
+
+    /** The Command Field (PS3.7 E.1) of the requests it serves. */
+    int commandField();
+
+    /** Whether presentation contexts with this abstract syntax are accepted for it. */
+    boolean acceptsAbstractSyntax(String sopClassUid);
+
+    /** Whether this transfer syntax is accepted for its abstract syntaxes. */
+    boolean acceptsTransferSyntax(String transferSyntaxUid);
+
+    /** Where the request's data set goes while it arrives; called once the command is complete. */
+    default DataSetSink openDataSet(DimseRequest rq) throws DicomServiceException {
+        return new MemorySink(1 << 20);
+    }
+
+    /** Serves a complete request and says how to answer it. */
+    DimseResponse serve(DimseRequest rq) throws DicomServiceException;
+}

@@ -1,0 +1,80 @@
+package org.cardiacatlas.cap.server;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.cardiacatlas.cap.archive.ArchiveStorage;
+import org.cardiacatlas.cap.archive.PacsIndex;
+import org.cardiacatlas.cap.common.CapConfig;
+import org.cardiacatlas.cap.common.Database;
+import org.cardiacatlas.cap.scp.CEchoScp;
+import org.cardiacatlas.cap.scp.CStoreScp;
+import org.cardiacatlas.cap.scp.DicomListener;
+import org.cardiacatlas.cap.scp.DimseServiceRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The node, wired by plain constructors: database, storage unit, index unit, services, listener. */
+public final class CapServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CapServer.class);
+    private static final long STOP_GRACE_SECONDS = 20;
+
+    private final Database database;
+    private final ArchiveStorage storage;
+    private final DicomListener listener;
+
+    private CapServer(Database database, ArchiveStorage storage, DicomListener listener) {
+        this.database = database;
+        this.storage = storage;
+        this.listener = listener;
+    }
+
+    public static CapServer start(CapConfig config) throws IOException {
+        LOG.info("CAP Server starting with:");
+        for (String line : config.describe()) {
+            LOG.info("  {}", line);
+        }
+        List<Class<?>> mappers = new ArrayList<>(PacsIndex.mappers());
+        Database database = Database.open(config, mappers);
+        try {
+            ArchiveStorage storage = new ArchiveStorage(config.storageDir());
+            PacsIndex index = new PacsIndex(database.sessions(), config.aet(), storage.root().toString());
+            DimseServiceRegistry registry = new DimseServiceRegistry()
+                    .register(new CEchoScp())
+                    .register(new CStoreScp(storage, index));
+            DicomListener listener = new DicomListener(config.aet(), config.bool(CapConfig.Option.CHECK_CALLED_AET),
+                    config.allowedCallingAets(), config.integer(CapConfig.Option.MAX_PDU_LENGTH),
+                    config.integer(CapConfig.Option.IDLE_TIMEOUT), config.integer(CapConfig.Option.MAX_ASSOCIATIONS),
+                    registry);
+            listener.start(config.bind(), config.port());
+            LOG.info("archive folder {} (filesystem pk {})", storage.root(), index.filesystemPk());
+            return new CapServer(database, storage, listener);
+        } catch (IOException | RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return listener.localPort();
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public ArchiveStorage storage() {
+        return storage;
+    }
+
+    /** Stops accepting, lets running associations finish, then shuts the database down. */
+    @Override
+    public void close() {
+        LOG.info("CAP Server stopping");
+        listener.stop(STOP_GRACE_SECONDS);
+        storage.close();
+        database.close();
+        LOG.info("CAP Server stopped");
+    }
+}
