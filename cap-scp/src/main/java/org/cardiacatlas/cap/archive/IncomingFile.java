@@ -105,6 +105,12 @@ public final class IncomingFile implements AutoCloseable {
             DicomInputStream din = new DicomInputStream(in);
             if (size <= parseWholeLimit) {
                 list.read(din);
+                // PixelMed logs, rather than throws, when the pixel data element is cut short
+                if (list.get(TagFromName.Rows) != null && list.get(TagFromName.PixelData) == null
+                        && list.get(TagFromName.FloatPixelData) == null
+                        && list.get(TagFromName.DoubleFloatPixelData) == null) {
+                    throw new DicomException("image without its complete pixel data");
+                }
             } else {
                 list.read(din, TagFromName.PixelData);
             }
