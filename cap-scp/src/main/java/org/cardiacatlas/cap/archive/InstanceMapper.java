@@ -2,10 +2,13 @@ package org.cardiacatlas.cap.archive;
 
 interface InstanceMapper {
     /**
-     * The common case of a store in one round trip: the instance row, its files row, and the
-     * counts of its series and study (the study row is locked by the caller).
+     * A new instance of an existing series in one round trip: the study row first (which locks
+     * it, so its counts stay exact under concurrent stores), then the instance, its file and the
+     * series count.
+     *
+     * @return the rows of the study update: 0 when the study is not (or no longer) at that pk
      */
-    int insertWithFile(NewInstance n);
+    int insertIntoKnownSeries(NewInstance n);
 
     int updateAttributes(InstanceRow row);
 }

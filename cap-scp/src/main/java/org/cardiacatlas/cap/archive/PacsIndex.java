@@ -4,6 +4,9 @@ import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.TagFromName;
 import java.sql.SQLException;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.ibatis.exceptions.PersistenceException;
@@ -34,6 +37,14 @@ public final class PacsIndex {
     private final SqlSessionFactory sessions;
     private final String retrieveAet;
     private final long filesystemPk;
+    /** Series recently stored into, by Series Instance UID; rows are never deleted while it holds them. */
+    private final Map<String, KnownSeries> knownSeries = Collections.synchronizedMap(
+            new LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, KnownSeries> eldest) {
+                    return size() > 4096;
+                }
+            });
 
     public PacsIndex(SqlSessionFactory sessions, String retrieveAet, String storageRoot) {
         this.sessions = sessions;
@@ -86,6 +97,42 @@ public final class PacsIndex {
     }
 
     private Outcome storeOnce(SqlSession s, StoredInstance in) throws DicomServiceException {
+        Outcome fast = storeIntoKnownSeries(s, in);
+        return fast != null ? fast : storeAnyhow(s, in);
+    }
+
+    /**
+     * The common case, a new instance of a series this server has stored into before with the
+     * same study and series attributes: one round trip, which locks the study row first. Null
+     * when it does not apply (or no longer: the transaction is then rolled back).
+     */
+    private Outcome storeIntoKnownSeries(SqlSession s, StoredInstance in) {
+        KnownSeries k = knownSeries.get(in.seriesIuid());
+        if (k == null || !k.studyIuid().equals(in.studyIuid())
+                || !Arrays.equals(k.studyAttrs(), PacsAttributes.encode(in.attributes(), PacsAttributes.STUDY))
+                || !Arrays.equals(k.seriesAttrs(), PacsAttributes.encode(in.attributes(), PacsAttributes.SERIES))) {
+            return null;
+        }
+        InstanceRow inst = instanceRow(in.attributes(), in);
+        inst.retrieveAets = retrieveAet;
+        try {
+            int studyRows = s.getMapper(InstanceMapper.class).insertIntoKnownSeries(
+                    new NewInstance(inst, fileRow(0, in), k.seriesPk(), k.studyPk(), in.studyIuid(), in.sopCuid()));
+            if (studyRows == 1) {
+                return new Outcome(Change.CREATED, null, false);
+            }
+        } catch (PersistenceException e) {
+            if (!isDuplicateKey(e)) {
+                knownSeries.remove(in.seriesIuid());
+                throw e;
+            }
+            // the instance exists already: the general path decides between identical and replaced
+        }
+        s.rollback(true);
+        return null;
+    }
+
+    private Outcome storeAnyhow(SqlSession s, StoredInstance in) throws DicomServiceException {
         AttributeList a = in.attributes();
         StudyMapper studies = s.getMapper(StudyMapper.class);
         StoreView v = studies.selectForStore(in.studyIuid(), in.seriesIuid(), in.sopIuid());
@@ -104,7 +151,8 @@ public final class PacsIndex {
 
         SeriesMapper seriesMapper = s.getMapper(SeriesMapper.class);
         SeriesRow incomingSeries = seriesRow(a, in.seriesIuid(), in.callingAet());
-        if (v.seriesPk == null) {
+        boolean newSeries = v.seriesPk == null;
+        if (newSeries) {
             incomingSeries.studyFk = v.studyPk;
             incomingSeries.retrieveAets = retrieveAet;
             seriesMapper.insert(incomingSeries);
@@ -122,9 +170,13 @@ public final class PacsIndex {
         InstanceMapper instances = s.getMapper(InstanceMapper.class);
         InstanceRow incomingInst = instanceRow(a, in);
         incomingInst.retrieveAets = retrieveAet;
+        remember(in, v, incomingStudy, incomingSeries);
         if (v.instancePk == null) {
-            instances.insertWithFile(new NewInstance(incomingInst, fileRow(0, in), v.seriesPk, v.studyPk, v.numSeries,
-                    v.modsInStudy, addValue(v.cuidsInStudy, in.sopCuid())));
+            if (newSeries) {
+                studies.updateSummary(v.studyPk, v.numSeries, v.modsInStudy, v.cuidsInStudy);
+            }
+            instances.insertIntoKnownSeries(new NewInstance(incomingInst, fileRow(0, in), v.seriesPk, v.studyPk,
+                    in.studyIuid(), in.sopCuid()));
             return new Outcome(Change.CREATED, null, newStudy);
         }
         if (in.md5().equals(v.fileMd5) && in.filepath().equals(v.filepath)) {
@@ -147,6 +199,16 @@ public final class PacsIndex {
         }
         studies.updateSummary(v.studyPk, v.numSeries, v.modsInStudy, addValue(v.cuidsInStudy, in.sopCuid()));
         return new Outcome(Change.REPLACED, v.filepath, newStudy);
+    }
+
+    private void remember(StoredInstance in, StoreView v, StudyRow study, SeriesRow series) {
+        byte[] studyAttrs = study.studyAttrs;
+        byte[] seriesAttrs = series.seriesAttrs;
+        knownSeries.put(in.seriesIuid(), new KnownSeries(v.seriesPk, v.studyPk, in.studyIuid(), studyAttrs, seriesAttrs));
+    }
+
+    /** What the fast path needs of a series: its row, its study's row, and the attributes they hold. */
+    private record KnownSeries(long seriesPk, long studyPk, String studyIuid, byte[] studyAttrs, byte[] seriesAttrs) {
     }
 
     private static long ensurePatient(PatientMapper patients, AttributeList a) {
@@ -262,6 +324,15 @@ public final class PacsIndex {
         }
         String joined = multi + "\\" + value;
         return joined.length() <= 250 ? joined : multi;
+    }
+
+    static boolean isDuplicateKey(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                return sql.getErrorCode() == 1062;
+            }
+        }
+        return false;
     }
 
     /** Deadlock (1213), lock wait timeout (1205) and duplicate key (1062) of a racing insert. */
