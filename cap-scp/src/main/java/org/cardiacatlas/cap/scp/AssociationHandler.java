@@ -83,8 +83,9 @@ final class AssociationHandler implements Runnable {
             return;
         }
         Association association;
+        PeekedSocket peeked;
         try {
-            PeekedSocket peeked = new PeekedSocket(socket, rq.bytes);
+            peeked = new PeekedSocket(socket, rq.bytes);
             // called AE title already checked (or deliberately not): let PixelMed accept the one asked for
             association = AssociationFactory.createNewAssociation(peeked,
                     settings.checkCalledAet() ? settings.aet() : rq.calledAet, settings.maxPduLength(), 0, 0, policy);
@@ -95,7 +96,7 @@ final class AssociationHandler implements Runnable {
         }
         LOG.info("association accepted");
         try {
-            dispatcher.serve(association, ctx);
+            dispatcher.serve(association, peeked.getInputStream(), ctx);
             LOG.info("association released: {}", ctx.totals());
         } catch (DicomNetworkException e) {
             LOG.warn("association aborted ({}): {}", e.getMessage(), ctx.totals());

@@ -22,7 +22,7 @@ public final class CEchoScp implements DimseService {
     }
 
     @Override
-    public DimseResponse serve(DimseRequest rq) {
+    public DimseResponse serve(DimseRequest rq, ResponseChannel channel) {
         rq.association().echoes++;
         return DimseResponse.success();
     }

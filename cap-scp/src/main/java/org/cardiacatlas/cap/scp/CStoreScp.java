@@ -93,7 +93,7 @@ public final class CStoreScp implements DimseService {
     }
 
     @Override
-    public DimseResponse serve(DimseRequest rq) throws DicomServiceException {
+    public DimseResponse serve(DimseRequest rq, ResponseChannel channel) throws DicomServiceException {
         IncomingFile file = ((FileSink) rq.data()).file;
         try {
             file.complete();

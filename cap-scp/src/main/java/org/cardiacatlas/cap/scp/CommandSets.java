@@ -25,6 +25,10 @@ final class CommandSets {
     }
 
     static byte[] response(DimseRequest rq, DimseResponse r) {
+        return response(rq, r, false);
+    }
+
+    static byte[] response(DimseRequest rq, DimseResponse r, boolean withDataSet) {
         try {
             AttributeList c = new AttributeList();
             String sopClass = rq.affectedSopClassUid();
@@ -33,7 +37,8 @@ final class CommandSets {
             }
             putUs(c, TagFromName.CommandField, (rq.commandField() | 0x8000) & 0xffff);
             putUs(c, TagFromName.MessageIDBeingRespondedTo, rq.messageId());
-            putUs(c, TagFromName.CommandDataSetType, DimseRequest.NO_DATA_SET);
+            // any value but 0x0101 announces a data set (PS3.7 E.1)
+            putUs(c, TagFromName.CommandDataSetType, withDataSet ? 0x0001 : DimseRequest.NO_DATA_SET);
             putUs(c, TagFromName.Status, r.status());
             if (r.errorComment() != null && r.status() != DimseResponse.SUCCESS) {
                 String comment = r.errorComment().length() <= 64 ? r.errorComment() : r.errorComment().substring(0, 64);

@@ -3,6 +3,7 @@ package org.cardiacatlas.cap.scp;
 import com.pixelmed.network.AReleaseException;
 import com.pixelmed.network.Association;
 import com.pixelmed.network.DicomNetworkException;
+import java.io.InputStream;
 import org.cardiacatlas.cap.common.DicomServiceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +30,8 @@ final class DimseDispatcher {
      * (exception). When the server is stopping, the association ends after the response to the
      * request in progress.
      */
-    void serve(Association association, AssociationContext context) throws DicomNetworkException {
+    void serve(Association association, InputStream peerInput, AssociationContext context)
+            throws DicomNetworkException {
         while (true) {
             DimseReceiver receiver = new DimseReceiver(registry, context);
             association.setReceivedDataHandler(receiver);
@@ -43,7 +45,7 @@ final class DimseDispatcher {
                 throw e;
             }
             DimseRequest rq = receiver.request();
-            DimseResponse response = dispatch(rq, receiver.refusal());
+            DimseResponse response = dispatch(rq, receiver.refusal(), new ResponseChannel(association, peerInput, rq));
             association.send(rq.presentationContextId(), CommandSets.response(rq, response), null);
             context.busy = false;
             if (stopping.getAsBoolean()) {
@@ -52,7 +54,7 @@ final class DimseDispatcher {
         }
     }
 
-    private DimseResponse dispatch(DimseRequest rq, DicomServiceException refusal) {
+    private DimseResponse dispatch(DimseRequest rq, DicomServiceException refusal, ResponseChannel channel) {
         DimseService service = registry.get(rq.commandField());
         try {
             if (refusal != null) {
@@ -62,7 +64,7 @@ final class DimseDispatcher {
                 throw new DicomServiceException(DicomServiceException.UNRECOGNIZED_OPERATION,
                         String.format("command 0x%04x not supported", rq.commandField()));
             }
-            return service.serve(rq);
+            return service.serve(rq, channel);
         } catch (DicomServiceException e) {
             rq.association().failures++;
             LOG.warn("{} failed: status {} ({}){}", rq.describe(), String.format("0x%04X", e.status()), e.getMessage(),

@@ -22,6 +22,9 @@ public interface DimseService {
         return new MemorySink(1 << 20);
     }
 
-    /** Serves a complete request and says how to answer it. */
-    DimseResponse serve(DimseRequest rq) throws DicomServiceException;
+    /**
+     * Serves a complete request and says how to answer it finally; services with pending
+     * responses send them through the channel.
+     */
+    DimseResponse serve(DimseRequest rq, ResponseChannel channel) throws DicomServiceException;
 }
