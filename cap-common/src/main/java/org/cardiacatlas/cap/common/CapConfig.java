@@ -38,6 +38,8 @@ public final class CapConfig {
         EMBEDDED_DB_PORT("embedded-db-port", "3307", "port of the embedded MariaDB (127.0.0.1 only)"),
         PACS_SCHEMA("pacs-schema", "pacs", "schema of the PACS tables"),
         XPACS_SCHEMA("xpacs-schema", "xpacs", "schema of the XPACS tables"),
+        CAP_ID_PATTERN("cap-id-pattern", "[A-Za-z0-9]{10}",
+                "regular expression of a CAP ID (Patient IDs that match are synchronized to XPACS)"),
         CHECK_CALLED_AET("check-called-aet", "true", "reject associations whose called AE title is not ours"),
         ALLOWED_CALLING_AETS("allowed-calling-aets", "", "comma-separated calling AE titles to accept (empty: any)"),
         MAX_ASSOCIATIONS("max-associations", "64", "associations served at once; more are rejected"),
@@ -204,6 +206,11 @@ public final class CapConfig {
             }
         }
         bool(Option.CHECK_CALLED_AET);
+        try {
+            java.util.regex.Pattern.compile(get(Option.CAP_ID_PATTERN));
+        } catch (java.util.regex.PatternSyntaxException e) {
+            throw new IllegalArgumentException("--cap-id-pattern is not a regular expression: " + e.getDescription());
+        }
     }
 
     private void checkRange(Option o, int min, int max) {

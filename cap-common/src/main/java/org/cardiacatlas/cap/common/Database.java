@@ -35,12 +35,26 @@ public final class Database implements AutoCloseable {
 
     /** Opens the database and registers the given MyBatis mappers (interface + XML of the same name). */
     public static Database open(CapConfig config, List<Class<?>> mappers) {
+        return open(config, mappers, false);
+    }
+
+    /**
+     * @param joinRunningEmbedded for the administration commands: when no URL is configured and
+     *        the embedded database of a running server answers on its port, use it rather than
+     *        start another on the same data folder
+     */
+    public static Database open(CapConfig config, List<Class<?>> mappers, boolean joinRunningEmbedded) {
         EmbeddedDatabase embedded = null;
         String url = config.get(CapConfig.Option.DB_URL).trim();
         if (url.isEmpty()) {
-            embedded = EmbeddedDatabase.start(config.dataDir().resolve("db"),
-                    config.integer(CapConfig.Option.EMBEDDED_DB_PORT));
-            url = embedded.jdbcUrl();
+            int port = config.integer(CapConfig.Option.EMBEDDED_DB_PORT);
+            if (joinRunningEmbedded && listening(port)) {
+                LOG.info("using the embedded database of the running server on 127.0.0.1:{}", port);
+                url = "jdbc:mysql://127.0.0.1:" + port + "/";
+            } else {
+                embedded = EmbeddedDatabase.start(config.dataDir().resolve("db"), port);
+                url = embedded.jdbcUrl();
+            }
         }
         try {
             HikariDataSource ds = dataSource(config, url);
@@ -52,6 +66,15 @@ public final class Database implements AutoCloseable {
                 embedded.close();
             }
             throw e;
+        }
+    }
+
+    private static boolean listening(int port) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 

@@ -7,12 +7,14 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.ibatis.exceptions.PersistenceException;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
 import org.cardiacatlas.cap.common.DicomServiceException;
+import org.cardiacatlas.cap.xpacs.XpacsSync;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,8 @@ public final class PacsIndex {
     }
 
     private final SqlSessionFactory sessions;
+    /** XPACS in the same database: its rows are made in the store's own transaction. */
+    private final XpacsSync xpacs;
     private final String retrieveAet;
     private final long filesystemPk;
     /** Series recently stored into, by Series Instance UID; rows are never deleted while it holds them. */
@@ -46,8 +50,9 @@ public final class PacsIndex {
                 }
             });
 
-    public PacsIndex(SqlSessionFactory sessions, String retrieveAet, String storageRoot) {
+    public PacsIndex(SqlSessionFactory sessions, String retrieveAet, String storageRoot, XpacsSync xpacs) {
         this.sessions = sessions;
+        this.xpacs = xpacs;
         this.retrieveAet = retrieveAet;
         this.filesystemPk = registerFilesystem(sessions, storageRoot, retrieveAet);
     }
@@ -108,7 +113,9 @@ public final class PacsIndex {
      */
     private Outcome storeIntoKnownSeries(SqlSession s, StoredInstance in) {
         KnownSeries k = knownSeries.get(in.seriesIuid());
-        if (k == null || !k.studyIuid().equals(in.studyIuid())
+        PatientRow patient = patientRow(in.attributes());
+        if (k == null || !k.studyIuid().equals(in.studyIuid()) || !k.patId().equals(patient.patId)
+                || !Objects.equals(k.patIdIssuer(), patient.patIdIssuer)
                 || !Arrays.equals(k.studyAttrs(), PacsAttributes.encode(in.attributes(), PacsAttributes.STUDY))
                 || !Arrays.equals(k.seriesAttrs(), PacsAttributes.encode(in.attributes(), PacsAttributes.SERIES))) {
             return null;
@@ -138,12 +145,33 @@ public final class PacsIndex {
         StoreView v = studies.selectForStore(in.studyIuid(), in.seriesIuid(), in.sopIuid());
         boolean newStudy = v == null;
         StudyRow incomingStudy = studyRow(a, in.studyIuid());
+        PatientRow incomingPatient = patientRow(a);
         if (newStudy) {
-            incomingStudy.patientFk = ensurePatient(s.getMapper(PatientMapper.class), a);
+            incomingStudy.patientFk = ensurePatient(s.getMapper(PatientMapper.class), incomingPatient);
             incomingStudy.retrieveAets = retrieveAet;
             studies.insert(incomingStudy);
             v = new StoreView();
             v.studyPk = incomingStudy.pk;
+            v.patId = incomingPatient.patId;
+            v.patIdIssuer = incomingPatient.patIdIssuer;
+            if (xpacs != null) {
+                xpacs.studyStored(s, incomingPatient.patId, in.studyIuid(), incomingStudy.studyDatetime);
+            }
+        } else if (!v.patId.equals(incomingPatient.patId) || !Objects.equals(v.patIdIssuer, incomingPatient.patIdIssuer)) {
+            // a corrected resend: the study follows the Patient ID it now arrives with
+            long newPatient = ensurePatient(s.getMapper(PatientMapper.class), incomingPatient);
+            studies.updatePatient(v.studyPk, newPatient);
+            LOG.warn("study {} arrived under Patient ID '{}' (stored under '{}'): moved to that patient",
+                    in.studyIuid(), incomingPatient.patId, v.patId);
+            if (xpacs != null) {
+                xpacs.studyMoved(s, in.studyIuid(), v.patId, incomingPatient.patId, incomingStudy.studyDatetime);
+            }
+            v.patId = incomingPatient.patId;
+            v.patIdIssuer = incomingPatient.patIdIssuer;
+            if (!Arrays.equals(v.studyAttrs, incomingStudy.studyAttrs)) {
+                incomingStudy.pk = v.studyPk;
+                studies.updateAttributes(incomingStudy);
+            }
         } else if (!Arrays.equals(v.studyAttrs, incomingStudy.studyAttrs)) {
             incomingStudy.pk = v.studyPk;
             studies.updateAttributes(incomingStudy);
@@ -204,15 +232,16 @@ public final class PacsIndex {
     private void remember(StoredInstance in, StoreView v, StudyRow study, SeriesRow series) {
         byte[] studyAttrs = study.studyAttrs;
         byte[] seriesAttrs = series.seriesAttrs;
-        knownSeries.put(in.seriesIuid(), new KnownSeries(v.seriesPk, v.studyPk, in.studyIuid(), studyAttrs, seriesAttrs));
+        knownSeries.put(in.seriesIuid(), new KnownSeries(v.seriesPk, v.studyPk, in.studyIuid(), v.patId, v.patIdIssuer,
+                studyAttrs, seriesAttrs));
     }
 
     /** What the fast path needs of a series: its row, its study's row, and the attributes they hold. */
-    private record KnownSeries(long seriesPk, long studyPk, String studyIuid, byte[] studyAttrs, byte[] seriesAttrs) {
+    private record KnownSeries(long seriesPk, long studyPk, String studyIuid, String patId, String patIdIssuer,
+            byte[] studyAttrs, byte[] seriesAttrs) {
     }
 
-    private static long ensurePatient(PatientMapper patients, AttributeList a) {
-        PatientRow incoming = patientRow(a);
+    private static long ensurePatient(PatientMapper patients, PatientRow incoming) {
         PatientRow p = patients.selectByIdAndIssuer(incoming.patId, incoming.patIdIssuer);
         if (p == null) {
             // a concurrent first store of the same patient makes this fail on uk_patient_id;

@@ -7,6 +7,8 @@ package org.cardiacatlas.cap.archive;
 final class StoreView {
     Long studyPk;
     Long patientFk;
+    String patId;
+    String patIdIssuer;
     byte[] studyAttrs;
     int numSeries;
     int numInstances;

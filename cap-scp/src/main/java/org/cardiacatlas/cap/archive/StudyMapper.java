@@ -14,6 +14,8 @@ interface StudyMapper {
 
     int updateAttributes(StudyRow row);
 
+    int updatePatient(@Param("pk") long pk, @Param("patientFk") long patientFk);
+
     int updateSummary(@Param("pk") long pk, @Param("numSeries") int numSeries,
             @Param("modsInStudy") String modsInStudy, @Param("cuidsInStudy") String cuidsInStudy);
 }

@@ -11,6 +11,7 @@ import org.cardiacatlas.cap.scp.CEchoScp;
 import org.cardiacatlas.cap.scp.CStoreScp;
 import org.cardiacatlas.cap.scp.DicomListener;
 import org.cardiacatlas.cap.scp.DimseServiceRegistry;
+import org.cardiacatlas.cap.xpacs.XpacsSync;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,10 +37,12 @@ public final class CapServer implements AutoCloseable {
             LOG.info("  {}", line);
         }
         List<Class<?>> mappers = new ArrayList<>(PacsIndex.mappers());
+        mappers.addAll(XpacsSync.mappers());
         Database database = Database.open(config, mappers);
         try {
             ArchiveStorage storage = new ArchiveStorage(config.storageDir());
-            PacsIndex index = new PacsIndex(database.sessions(), config.aet(), storage.root().toString());
+            XpacsSync xpacs = new XpacsSync(config.get(CapConfig.Option.CAP_ID_PATTERN));
+            PacsIndex index = new PacsIndex(database.sessions(), config.aet(), storage.root().toString(), xpacs);
             DimseServiceRegistry registry = new DimseServiceRegistry()
                     .register(new CEchoScp())
                     .register(new CStoreScp(storage, index));

@@ -1,9 +1,15 @@
 package org.cardiacatlas.cap.server;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.cardiacatlas.cap.common.CapConfig;
+import org.cardiacatlas.cap.common.Database;
+import org.cardiacatlas.cap.xpacs.XpacsCommands;
+import org.cardiacatlas.cap.xpacs.XpacsImport;
+import org.cardiacatlas.cap.xpacs.XpacsSync;
 import org.cardiacatlas.cap.common.SyntheticStudies;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -18,7 +24,7 @@ public final class Main {
         System.exit(run(args));
     }
 
-    static int run(String[] args) {
+    public static int run(String[] args) {
         if (args.length > 0 && args[0].equals("generate")) {
             String[] rest = new String[args.length - 1];
             System.arraycopy(args, 1, rest, 0, rest.length);
@@ -43,6 +49,8 @@ public final class Main {
         switch (cmd.get(0)) {
             case "serve":
                 return serve(config);
+            case "xpacs":
+                return xpacs(config, cmd.subList(1, cmd.size()));
             default:
                 System.err.println("capserver: unknown command '" + cmd.get(0) + "'");
                 System.err.println(usage());
@@ -83,10 +91,58 @@ public final class Main {
         return 0;
     }
 
+    /** capserver xpacs sync [--dry-run] | history PATIENT8 | check | import KIND FILE */
+    private static int xpacs(CapConfig config, List<String> args) {
+        if (args.isEmpty()) {
+            System.err.println("capserver xpacs: sync [--dry-run] | history PATIENT8 | check | import KIND FILE");
+            return 2;
+        }
+        List<Class<?>> mappers = new ArrayList<>(XpacsSync.mappers());
+        try (Database db = Database.open(config, mappers, true)) {
+            XpacsSync sync = new XpacsSync(config.get(CapConfig.Option.CAP_ID_PATTERN));
+            XpacsCommands commands = new XpacsCommands(db.sessions(), sync);
+            switch (args.get(0)) {
+                case "sync":
+                    commands.sync(args.contains("--dry-run"), System.out);
+                    return 0;
+                case "history":
+                    if (args.size() != 2) {
+                        System.err.println("capserver xpacs history PATIENT8");
+                        return 2;
+                    }
+                    return commands.history(args.get(1), System.out) ? 0 : 1;
+                case "check":
+                    return commands.check(System.out) == 0 ? 0 : 1;
+                case "import":
+                    if (args.size() != 3) {
+                        System.err.println("capserver xpacs import patients|notes|baseline|files|models FILE.csv");
+                        return 2;
+                    }
+                    XpacsImport.Kind kind = XpacsImport.Kind.parse(args.get(1));
+                    int n = new XpacsImport(db.sessions(), config.storageDir()).run(kind, Path.of(args.get(2)),
+                            System.out);
+                    return n < 0 ? 1 : 0;
+                default:
+                    System.err.println("capserver xpacs: unknown command '" + args.get(0) + "'");
+                    return 2;
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("capserver xpacs: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            System.err.println("capserver xpacs failed: " + e);
+            return 1;
+        }
+    }
+
     static String usage() {
         return "usage: capserver <command> [options]\n"
                 + "commands:\n"
                 + "  serve                 run the DICOM node\n"
+                + "  xpacs sync [--dry-run]   reconcile XPACS with everything in PACS\n"
+                + "  xpacs history PATIENT8   a patient's timeline in chain order\n"
+                + "  xpacs check              report patients whose history chain is broken\n"
+                + "  xpacs import KIND FILE   import research data (patients, notes, baseline, files, models)\n"
                 + "  generate              write synthetic CAP studies (see: capserver generate --help)\n"
                 + "  help                  this text\n"
                 + "options (also in the config file and the environment):\n" + CapConfig.usage();

@@ -1,0 +1,10 @@
+package org.cardiacatlas.cap.xpacs;
+
+import java.util.List;
+import org.apache.ibatis.annotations.Param;
+
+interface BaselineDiagnosisMapper {
+    int insert(BaselineDiagnosisRow row);
+
+    List<BaselineDiagnosisRow> selectByStudyPacs(@Param("studyPacsId") int studyPacsId);
+}

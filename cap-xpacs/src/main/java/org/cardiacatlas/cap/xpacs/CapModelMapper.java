@@ -1,0 +1,10 @@
+package org.cardiacatlas.cap.xpacs;
+
+import java.util.List;
+import org.apache.ibatis.annotations.Param;
+
+interface CapModelMapper {
+    int insert(CapModelRow row);
+
+    List<CapModelRow> selectByStudyPacs(@Param("studyPacsId") int studyPacsId);
+}

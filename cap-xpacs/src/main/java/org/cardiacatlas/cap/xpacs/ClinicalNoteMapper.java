@@ -1,0 +1,9 @@
+package org.cardiacatlas.cap.xpacs;
+
+import org.apache.ibatis.annotations.Param;
+
+interface ClinicalNoteMapper {
+    int insert(ClinicalNoteRow row);
+
+    ClinicalNoteRow selectById(@Param("id") int id);
+}

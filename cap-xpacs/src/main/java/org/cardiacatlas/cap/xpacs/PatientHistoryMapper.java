@@ -1,0 +1,27 @@
+package org.cardiacatlas.cap.xpacs;
+
+import java.time.LocalDateTime;
+import java.util.List;
+import org.apache.ibatis.annotations.Param;
+
+interface PatientHistoryMapper {
+    int insert(HistoryEventRow row);
+
+    HistoryEventRow selectById(@Param("id") int id);
+
+    /** The event that comes right before (eventDate, id) in the patient's order, if any. */
+    HistoryEventRow selectPredecessor(@Param("patientInfoId") int patientInfoId,
+            @Param("eventDate") LocalDateTime eventDate, @Param("id") int id);
+
+    List<HistoryEventRow> selectByPatient(@Param("patientInfoId") int patientInfoId);
+
+    HistoryEventRow selectByStudyPacs(@Param("studyPacsId") int studyPacsId);
+
+    int updateNext(@Param("id") int id, @Param("nextId") Integer nextId);
+
+    int updatePrev(@Param("id") int id, @Param("prevId") Integer prevId);
+
+    int updateLinks(@Param("id") int id, @Param("prevId") Integer prevId, @Param("nextId") Integer nextId);
+
+    int updatePatient(@Param("id") int id, @Param("patientInfoId") int patientInfoId);
+}

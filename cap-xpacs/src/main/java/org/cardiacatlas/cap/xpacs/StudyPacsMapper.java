@@ -1,0 +1,16 @@
+package org.cardiacatlas.cap.xpacs;
+
+import java.util.List;
+import org.apache.ibatis.annotations.Param;
+
+interface StudyPacsMapper {
+    StudyPacsRow selectByStudyUid(@Param("studyIuid") String studyIuid);
+
+    StudyPacsRow selectById(@Param("id") int id);
+
+    List<StudyPacsRow> selectAll();
+
+    int insert(StudyPacsRow row);
+
+    int updatePatientId(@Param("id") int id, @Param("patientId") String patientId);
+}

@@ -1,0 +1,180 @@
+package org.cardiacatlas.cap.xpacs;
+
+import java.io.PrintStream;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import org.apache.ibatis.session.SqlSession;
+import org.apache.ibatis.session.SqlSessionFactory;
+
+/** {@code capserver xpacs sync | history | check}: reconcile, read and verify XPACS. */
+public final class XpacsCommands {
+
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    private final SqlSessionFactory sessions;
+    private final XpacsSync sync;
+
+    public XpacsCommands(SqlSessionFactory sessions, XpacsSync sync) {
+        this.sessions = sessions;
+        this.sync = sync;
+    }
+
+    /**
+     * Brings XPACS in line with everything in PACS: missing STUDY_PACS rows and events, Patient
+     * IDs that changed, chains that break an invariant. Each study in its own transaction; a
+     * dry run rolls each back and only reports.
+     *
+     * @return the number of changes made (or that would be made)
+     */
+    public int sync(boolean dryRun, PrintStream out) {
+        int changes = 0;
+        List<PacsStudyRow> studies;
+        try (SqlSession s = sessions.openSession(false)) {
+            studies = s.getMapper(PacsStudyMapper.class).selectAll();
+        }
+        String verb = dryRun ? "would add" : "added";
+        for (PacsStudyRow st : studies) {
+            if (!sync.isCapId(st.patId)) {
+                continue;
+            }
+            try (SqlSession s = sessions.openSession(false)) {
+                StudyPacsRow link = s.getMapper(StudyPacsMapper.class).selectByStudyUid(st.studyIuid);
+                String change = null;
+                if (link == null) {
+                    sync.studyStored(s, st.patId, st.studyIuid, st.studyDatetime != null ? st.studyDatetime : st.createdTime);
+                    change = verb + " study " + st.studyIuid + " of " + st.patId;
+                } else if (!st.patId.equals(link.pacsPatientId)) {
+                    sync.studyMoved(s, st.studyIuid, link.pacsPatientId, st.patId,
+                            st.studyDatetime != null ? st.studyDatetime : st.createdTime);
+                    change = (dryRun ? "would move" : "moved") + " study " + st.studyIuid + " from " + link.pacsPatientId
+                            + " to " + st.patId;
+                } else if (s.getMapper(PatientHistoryMapper.class).selectByStudyPacs(link.id) == null) {
+                    PatientInfoRow p = XpacsChain.lockPatient(s, st.patId.substring(0, 8));
+                    HistoryEventRow e = XpacsChain.newEvent(XpacsSync.eventDate(
+                            st.studyDatetime != null ? st.studyDatetime : st.createdTime, st.createdTime));
+                    e.studyPacsId = link.id;
+                    XpacsChain.insert(s, p, e);
+                    change = verb + " the history event of study " + st.studyIuid + " of " + st.patId;
+                }
+                if (change != null) {
+                    out.println(change);
+                    changes++;
+                    finish(s, dryRun);
+                }
+            }
+        }
+        List<PatientInfoRow> patients;
+        try (SqlSession s = sessions.openSession(false)) {
+            patients = s.getMapper(PatientInfoMapper.class).selectAll();
+        }
+        for (PatientInfoRow p : patients) {
+            try (SqlSession s = sessions.openSession(false)) {
+                PatientInfoRow locked = s.getMapper(PatientInfoMapper.class).selectForUpdate(p.patientId);
+                List<String> problems = XpacsChain.verify(s, locked);
+                if (!problems.isEmpty()) {
+                    XpacsChain.relink(s, locked);
+                    out.println((dryRun ? "would relink" : "relinked") + " the history of " + p.patientId + ": "
+                            + String.join("; ", problems));
+                    changes++;
+                    finish(s, dryRun);
+                }
+            }
+        }
+        out.println(changes == 0 ? "XPACS is in step with PACS: nothing to do"
+                : (dryRun ? "dry run: " + changes + " changes not made" : changes + " changes made"));
+        return changes;
+    }
+
+    private static void finish(SqlSession s, boolean dryRun) {
+        if (dryRun) {
+            s.rollback(true);
+        } else {
+            s.commit(true);
+        }
+    }
+
+    /** Prints the patient's timeline in chain order; false when there is no such patient. */
+    public boolean history(String patientId8, PrintStream out) {
+        try (SqlSession s = sessions.openSession(false)) {
+            PatientInfoRow p = s.getMapper(PatientInfoMapper.class).selectByPatientId(patientId8);
+            if (p == null) {
+                out.println("no patient " + patientId8 + " in XPACS");
+                return false;
+            }
+            out.println("patient " + p.patientId + (p.cohort == null ? "" : ", cohort " + p.cohort)
+                    + (p.gender == null ? "" : ", gender " + p.gender));
+            PatientHistoryMapper history = s.getMapper(PatientHistoryMapper.class);
+            Integer at = p.firstHistoryId;
+            int guard = 0;
+            while (at != null && guard++ < 1_000_000) {
+                HistoryEventRow e = history.selectById(at);
+                out.println("  " + DATE.format(e.eventDate) + "  " + describe(s, e));
+                at = e.nextId;
+            }
+            List<String> problems = XpacsChain.verify(s, p);
+            for (String problem : problems) {
+                out.println("  ! " + problem);
+            }
+            return true;
+        }
+    }
+
+    private static String describe(SqlSession s, HistoryEventRow e) {
+        StringBuilder sb = new StringBuilder();
+        if (e.studyPacsId != null) {
+            StudyPacsRow link = s.getMapper(StudyPacsMapper.class).selectById(e.studyPacsId);
+            PacsStudyRow st = link == null ? null : s.getMapper(PacsStudyMapper.class).selectByStudyUid(link.pacsStudyInstanceUid);
+            sb.append("study ").append(link == null ? "?" : link.pacsStudyInstanceUid);
+            if (link != null) {
+                sb.append(" (").append(link.pacsPatientId);
+            }
+            if (st != null) {
+                sb.append(", ").append(st.studyDatetime == null ? "no date" : DATE.format(st.studyDatetime))
+                        .append(", ").append(st.modsInStudy == null ? "-" : st.modsInStudy.replace('\\', '/'))
+                        .append(", ").append(st.numInstances).append(" instances)");
+            } else if (link != null) {
+                sb.append(", not in PACS)");
+            }
+        }
+        if (e.clinicalNoteId != null) {
+            ClinicalNoteRow n = s.getMapper(ClinicalNoteMapper.class).selectById(e.clinicalNoteId);
+            sb.append(sb.length() > 0 ? "; " : "").append("note: ");
+            sb.append(join("age", n.age, "weight", n.weight, "height", n.height, "diagnosis", n.diagnosis,
+                    "procedure", n.procedure, "notes", n.notes));
+        }
+        if (e.auxFileId != null) {
+            AuxFileRow f = s.getMapper(AuxFileMapper.class).selectById(e.auxFileId);
+            sb.append(sb.length() > 0 ? "; " : "").append("file: ").append(f.filename == null ? "" : f.filename + " ")
+                    .append(f.uri).append(f.descriptor == null ? "" : " (" + f.descriptor + ")");
+        }
+        return sb.toString();
+    }
+
+    private static String join(String... kv) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < kv.length; i += 2) {
+            if (kv[i + 1] != null && !kv[i + 1].isEmpty()) {
+                sb.append(sb.length() > 0 ? ", " : "").append(kv[i]).append(' ').append(kv[i + 1]);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Reports every patient whose chain breaks an invariant; returns how many. */
+    public int check(PrintStream out) {
+        int bad = 0;
+        int all = 0;
+        try (SqlSession s = sessions.openSession(false)) {
+            for (PatientInfoRow p : s.getMapper(PatientInfoMapper.class).selectAll()) {
+                all++;
+                List<String> problems = XpacsChain.verify(s, p);
+                if (!problems.isEmpty()) {
+                    bad++;
+                    out.println(p.patientId + ": " + String.join("; ", problems));
+                }
+            }
+        }
+        out.println(all + " patients checked, " + bad + " with a broken history chain");
+        return bad;
+    }
+}

@@ -1,0 +1,110 @@
+package org.cardiacatlas.cap.xpacs;
+
+import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.apache.ibatis.session.SqlSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps XPACS in step with the PACS: for each stored study, a PATIENT_INFO row for its
+ * 8-character patient, a STUDY_PACS row, and a history event linked into the patient's chain,
+ * in the same transaction as the PACS rows (PACS and XPACS on one server).
+ */
+public final class XpacsSync {
+
+    private static final Logger LOG = LoggerFactory.getLogger(XpacsSync.class);
+
+    private final Pattern capId;
+
+    /** @param capIdPattern what a CAP ID looks like (a Patient ID that is one is synchronized) */
+    public XpacsSync(String capIdPattern) {
+        this.capId = Pattern.compile(capIdPattern);
+    }
+
+    public static List<Class<?>> mappers() {
+        return List.of(PatientInfoMapper.class, PatientHistoryMapper.class, StudyPacsMapper.class,
+                ClinicalNoteMapper.class, AuxFileMapper.class, CapModelMapper.class, BaselineDiagnosisMapper.class,
+                PacsStudyMapper.class);
+    }
+
+    public boolean isCapId(String patientId) {
+        return patientId != null && patientId.length() >= 8 && capId.matcher(patientId).matches();
+    }
+
+    /** The study's event date: its StudyDate and StudyTime, or when it was received. */
+    static LocalDateTime eventDate(LocalDateTime studyDateTime, LocalDateTime received) {
+        LocalDateTime d = studyDateTime != null ? studyDateTime : received;
+        // DATETIME keeps whole seconds
+        return d.truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    /**
+     * A study was stored for the first time.
+     *
+     * @return true when XPACS rows were made, false when the Patient ID is not a CAP ID
+     */
+    public boolean studyStored(SqlSession s, String patientId, String studyIuid, LocalDateTime studyDateTime) {
+        if (!isCapId(patientId)) {
+            LOG.warn("study {} not synchronized to XPACS: Patient ID '{}' is not a CAP ID", studyIuid, patientId);
+            return false;
+        }
+        StudyPacsMapper studies = s.getMapper(StudyPacsMapper.class);
+        if (studies.selectByStudyUid(studyIuid) != null) {
+            return false;
+        }
+        PatientInfoRow patient = XpacsChain.lockPatient(s, patientId.substring(0, 8));
+        StudyPacsRow link = new StudyPacsRow();
+        link.pacsStudyInstanceUid = studyIuid;
+        link.pacsPatientId = patientId;
+        studies.insert(link);
+        HistoryEventRow e = XpacsChain.newEvent(eventDate(studyDateTime, LocalDateTime.now()));
+        e.studyPacsId = link.id;
+        XpacsChain.insert(s, patient, e);
+        return true;
+    }
+
+    /**
+     * A stored study arrived under another Patient ID and moved to that patient in PACS:
+     * STUDY_PACS and the study's event follow it to the new patient's chain.
+     */
+    public void studyMoved(SqlSession s, String studyIuid, String oldPatientId, String newPatientId,
+            LocalDateTime studyDateTime) {
+        StudyPacsMapper studies = s.getMapper(StudyPacsMapper.class);
+        StudyPacsRow link = studies.selectByStudyUid(studyIuid);
+        if (link == null) {
+            studyStored(s, newPatientId, studyIuid, studyDateTime);
+            return;
+        }
+        if (!isCapId(newPatientId)) {
+            LOG.warn("study {} moved to Patient ID '{}', which is not a CAP ID: its XPACS rows stay with {}",
+                    studyIuid, newPatientId, oldPatientId);
+            return;
+        }
+        String from8 = link.pacsPatientId == null ? null : link.pacsPatientId.substring(0, 8);
+        String to8 = newPatientId.substring(0, 8);
+        studies.updatePatientId(link.id, newPatientId);
+        if (to8.equals(from8)) {
+            return; // another session of the same patient: the event stays in the same chain
+        }
+        // lock both patients in a fixed order so that two opposite moves cannot deadlock
+        PatientInfoRow a = XpacsChain.lockPatient(s, from8.compareTo(to8) < 0 ? from8 : to8);
+        PatientInfoRow b = XpacsChain.lockPatient(s, from8.compareTo(to8) < 0 ? to8 : from8);
+        PatientInfoRow from = a.patientId.equals(from8) ? a : b;
+        PatientInfoRow to = from == a ? b : a;
+        HistoryEventRow event = s.getMapper(PatientHistoryMapper.class).selectByStudyPacs(link.id);
+        if (event == null) {
+            XpacsChain.insert(s, to, withStudy(XpacsChain.newEvent(eventDate(studyDateTime, LocalDateTime.now())),
+                    link.id));
+        } else {
+            XpacsChain.move(s, from, to, event);
+        }
+    }
+
+    private static HistoryEventRow withStudy(HistoryEventRow e, int studyPacsId) {
+        e.studyPacsId = studyPacsId;
+        return e;
+    }
+}
