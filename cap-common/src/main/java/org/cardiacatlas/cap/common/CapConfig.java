@@ -35,6 +35,10 @@ public final class CapConfig {
         DB_USER("db-user", "root", "database user"),
         DB_PASSWORD("db-password", "", "database password", true),
         DB_POOL_SIZE("db-pool-size", "16", "database connections"),
+        XPACS_DB_URL("xpacs-db-url", "", "JDBC URL of the XPACS server when it is not the PACS one (empty: same)"),
+        XPACS_DB_USER("xpacs-db-user", "root", "XPACS database user"),
+        XPACS_DB_PASSWORD("xpacs-db-password", "", "XPACS database password", true),
+        XPACS_RETRY("xpacs-retry", "30", "seconds between attempts to catch up with an XPACS server that was away"),
         EMBEDDED_DB_PORT("embedded-db-port", "3307", "port of the embedded MariaDB (127.0.0.1 only)"),
         PACS_SCHEMA("pacs-schema", "pacs", "schema of the PACS tables"),
         XPACS_SCHEMA("xpacs-schema", "xpacs", "schema of the XPACS tables"),
@@ -199,6 +203,7 @@ public final class CapConfig {
         checkRange(Option.MAX_ASSOCIATIONS, 1, 100000);
         checkRange(Option.MAX_PDU_LENGTH, 4096, 16 * 1024 * 1024);
         checkRange(Option.IDLE_TIMEOUT, 1, 86400);
+        checkRange(Option.XPACS_RETRY, 1, 86400);
         for (Option o : List.of(Option.PACS_SCHEMA, Option.XPACS_SCHEMA)) {
             // schema names are spliced into SQL as identifiers, so only plain names pass
             if (!get(o).matches("[A-Za-z_][A-Za-z0-9_]{0,63}")) {
@@ -301,7 +306,7 @@ public final class CapConfig {
             String v = get(o);
             if (o.secret) {
                 v = v.isEmpty() ? "(none)" : "********";
-            } else if (o == Option.DB_URL) {
+            } else if (o == Option.DB_URL || o == Option.XPACS_DB_URL) {
                 v = maskUrlPassword(v);
             }
             lines.add(String.format("%-22s = %s  [%s]", o.key, v, sources.get(o)));

@@ -26,11 +26,21 @@ public final class Database implements AutoCloseable {
     private final EmbeddedDatabase embedded;
     private final HikariDataSource dataSource;
     private final SqlSessionFactory sessions;
+    /** Null when XPACS lives on the PACS server (the default). */
+    private final HikariDataSource xpacsDataSource;
+    private final SqlSessionFactory xpacsSessions;
+    private final String xpacsSchema;
+    private volatile boolean xpacsReady;
 
-    private Database(EmbeddedDatabase embedded, HikariDataSource dataSource, SqlSessionFactory sessions) {
+    private Database(EmbeddedDatabase embedded, HikariDataSource dataSource, SqlSessionFactory sessions,
+            HikariDataSource xpacsDataSource, SqlSessionFactory xpacsSessions, String xpacsSchema, boolean xpacsReady) {
         this.embedded = embedded;
         this.dataSource = dataSource;
         this.sessions = sessions;
+        this.xpacsDataSource = xpacsDataSource;
+        this.xpacsSessions = xpacsSessions;
+        this.xpacsSchema = xpacsSchema;
+        this.xpacsReady = xpacsReady;
     }
 
     /** Opens the database and registers the given MyBatis mappers (interface + XML of the same name). */
@@ -56,12 +66,34 @@ public final class Database implements AutoCloseable {
                 url = embedded.jdbcUrl();
             }
         }
+        HikariDataSource ds = null;
         try {
-            HikariDataSource ds = dataSource(config, url);
+            ds = dataSource("capdb", url, config.get(CapConfig.Option.DB_USER), config.get(CapConfig.Option.DB_PASSWORD),
+                    config.integer(CapConfig.Option.DB_POOL_SIZE), true);
             migrate(ds, config.pacsSchema(), "pacs");
-            migrate(ds, config.xpacsSchema(), "xpacs");
-            return new Database(embedded, ds, sessionFactory(ds, config, mappers));
+            SqlSessionFactory sessions = sessionFactory(ds, config, mappers);
+            String xpacsUrl = config.get(CapConfig.Option.XPACS_DB_URL).trim();
+            if (xpacsUrl.isEmpty()) {
+                migrate(ds, config.xpacsSchema(), "xpacs");
+                return new Database(embedded, ds, sessions, null, sessions, config.xpacsSchema(), true);
+            }
+            // another server, which may be away: the node starts anyway and catches up later
+            HikariDataSource xds = dataSource("xpacsdb", xpacsUrl, config.get(CapConfig.Option.XPACS_DB_USER),
+                    config.get(CapConfig.Option.XPACS_DB_PASSWORD), 4, false);
+            boolean ready = false;
+            try {
+                migrate(xds, config.xpacsSchema(), "xpacs");
+                ready = true;
+            } catch (RuntimeException e) {
+                LOG.warn("XPACS database {} unreachable at start ({}): studies stay pending until it is back",
+                        CapConfig.maskUrlPassword(xpacsUrl), rootMessage(e));
+            }
+            return new Database(embedded, ds, sessions, xds, sessionFactory(xds, config, mappers), config.xpacsSchema(),
+                    ready);
         } catch (RuntimeException e) {
+            if (ds != null) {
+                ds.close();
+            }
             if (embedded != null) {
                 embedded.close();
             }
@@ -78,13 +110,14 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private static HikariDataSource dataSource(CapConfig config, String url) {
+    private static HikariDataSource dataSource(String name, String url, String user, String password, int size,
+            boolean mustConnect) {
         HikariConfig hc = new HikariConfig();
-        hc.setPoolName("capdb");
+        hc.setPoolName(name);
         hc.setJdbcUrl(url);
-        hc.setUsername(config.get(CapConfig.Option.DB_USER));
-        hc.setPassword(config.get(CapConfig.Option.DB_PASSWORD));
-        hc.setMaximumPoolSize(config.integer(CapConfig.Option.DB_POOL_SIZE));
+        hc.setUsername(user);
+        hc.setPassword(password);
+        hc.setMaximumPoolSize(size);
         hc.setAutoCommit(false);
         // READ COMMITTED: no gap locks, so concurrent first stores of one study collide on the
         // unique keys (and are retried) instead of deadlocking on gaps
@@ -102,7 +135,12 @@ public final class Database implements AutoCloseable {
         if (!url.contains("sslMode") && url.startsWith("jdbc:mysql://127.0.0.1")) {
             hc.addDataSourceProperty("sslMode", "DISABLED");
         }
-        hc.setInitializationFailTimeout(30_000);
+        if (mustConnect) {
+            hc.setInitializationFailTimeout(30_000);
+        } else {
+            hc.setInitializationFailTimeout(-1);
+            hc.setConnectionTimeout(5_000);
+        }
         return new HikariDataSource(hc);
     }
 
@@ -143,12 +181,40 @@ public final class Database implements AutoCloseable {
         return sessions;
     }
 
+    /** The XPACS tables' sessions: the PACS ones unless XPACS is on another server. */
+    public SqlSessionFactory xpacsSessions() {
+        return xpacsSessions;
+    }
+
+    public boolean xpacsOnOtherServer() {
+        return xpacsDataSource != null;
+    }
+
+    /** Creates or migrates the XPACS schema on its own server if that has not worked yet; throws while it is away. */
+    public synchronized void prepareXpacs() {
+        if (!xpacsReady) {
+            migrate(xpacsDataSource, xpacsSchema, "xpacs");
+            xpacsReady = true;
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
     public DataSource dataSource() {
         return dataSource;
     }
 
     @Override
     public void close() {
+        if (xpacsDataSource != null) {
+            xpacsDataSource.close();
+        }
         dataSource.close();
         if (embedded != null) {
             embedded.close();

@@ -14,7 +14,7 @@ import org.apache.ibatis.exceptions.PersistenceException;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
 import org.cardiacatlas.cap.common.DicomServiceException;
-import org.cardiacatlas.cap.xpacs.XpacsSync;
+import org.cardiacatlas.cap.xpacs.XpacsHook;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +38,7 @@ public final class PacsIndex {
 
     private final SqlSessionFactory sessions;
     /** XPACS in the same database: its rows are made in the store's own transaction. */
-    private final XpacsSync xpacs;
+    private final XpacsHook xpacs;
     private final String retrieveAet;
     private final long filesystemPk;
     /** Series recently stored into, by Series Instance UID; rows are never deleted while it holds them. */
@@ -50,7 +50,7 @@ public final class PacsIndex {
                 }
             });
 
-    public PacsIndex(SqlSessionFactory sessions, String retrieveAet, String storageRoot, XpacsSync xpacs) {
+    public PacsIndex(SqlSessionFactory sessions, String retrieveAet, String storageRoot, XpacsHook xpacs) {
         this.sessions = sessions;
         this.xpacs = xpacs;
         this.retrieveAet = retrieveAet;

@@ -11,6 +11,9 @@ import org.cardiacatlas.cap.scp.CEchoScp;
 import org.cardiacatlas.cap.scp.CStoreScp;
 import org.cardiacatlas.cap.scp.DicomListener;
 import org.cardiacatlas.cap.scp.DimseServiceRegistry;
+import org.cardiacatlas.cap.xpacs.XpacsCatchUp;
+import org.cardiacatlas.cap.xpacs.XpacsDeferred;
+import org.cardiacatlas.cap.xpacs.XpacsHook;
 import org.cardiacatlas.cap.xpacs.XpacsSync;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,11 +27,13 @@ public final class CapServer implements AutoCloseable {
     private final Database database;
     private final ArchiveStorage storage;
     private final DicomListener listener;
+    private final XpacsCatchUp catchUp;
 
-    private CapServer(Database database, ArchiveStorage storage, DicomListener listener) {
+    private CapServer(Database database, ArchiveStorage storage, DicomListener listener, XpacsCatchUp catchUp) {
         this.database = database;
         this.storage = storage;
         this.listener = listener;
+        this.catchUp = catchUp;
     }
 
     public static CapServer start(CapConfig config) throws IOException {
@@ -39,10 +44,17 @@ public final class CapServer implements AutoCloseable {
         List<Class<?>> mappers = new ArrayList<>(PacsIndex.mappers());
         mappers.addAll(XpacsSync.mappers());
         Database database = Database.open(config, mappers);
+        XpacsCatchUp catchUp = null;
         try {
             ArchiveStorage storage = new ArchiveStorage(config.storageDir());
             XpacsSync xpacs = new XpacsSync(config.get(CapConfig.Option.CAP_ID_PATTERN));
-            PacsIndex index = new PacsIndex(database.sessions(), config.aet(), storage.root().toString(), xpacs);
+            XpacsHook hook = xpacs;
+            if (database.xpacsOnOtherServer()) {
+                hook = new XpacsDeferred(xpacs);
+                catchUp = new XpacsCatchUp(database.sessions(), database.xpacsSessions(), xpacs, database::prepareXpacs);
+                catchUp.start(config.integer(CapConfig.Option.XPACS_RETRY));
+            }
+            PacsIndex index = new PacsIndex(database.sessions(), config.aet(), storage.root().toString(), hook);
             DimseServiceRegistry registry = new DimseServiceRegistry()
                     .register(new CEchoScp())
                     .register(new CStoreScp(storage, index));
@@ -52,8 +64,11 @@ public final class CapServer implements AutoCloseable {
                     registry);
             listener.start(config.bind(), config.port());
             LOG.info("archive folder {} (filesystem pk {})", storage.root(), index.filesystemPk());
-            return new CapServer(database, storage, listener);
+            return new CapServer(database, storage, listener, catchUp);
         } catch (IOException | RuntimeException e) {
+            if (catchUp != null) {
+                catchUp.close();
+            }
             database.close();
             throw e;
         }
@@ -76,6 +91,9 @@ public final class CapServer implements AutoCloseable {
     public void close() {
         LOG.info("CAP Server stopping");
         listener.stop(STOP_GRACE_SECONDS);
+        if (catchUp != null) {
+            catchUp.close();
+        }
         storage.close();
         database.close();
         LOG.info("CAP Server stopped");

@@ -100,7 +100,10 @@ public final class Main {
         List<Class<?>> mappers = new ArrayList<>(XpacsSync.mappers());
         try (Database db = Database.open(config, mappers, true)) {
             XpacsSync sync = new XpacsSync(config.get(CapConfig.Option.CAP_ID_PATTERN));
-            XpacsCommands commands = new XpacsCommands(db.sessions(), sync);
+            if (db.xpacsOnOtherServer()) {
+                db.prepareXpacs();
+            }
+            XpacsCommands commands = new XpacsCommands(db.sessions(), db.xpacsSessions(), sync);
             switch (args.get(0)) {
                 case "sync":
                     commands.sync(args.contains("--dry-run"), System.out);
@@ -119,7 +122,7 @@ public final class Main {
                         return 2;
                     }
                     XpacsImport.Kind kind = XpacsImport.Kind.parse(args.get(1));
-                    int n = new XpacsImport(db.sessions(), config.storageDir()).run(kind, Path.of(args.get(2)),
+                    int n = new XpacsImport(db.xpacsSessions(), config.storageDir()).run(kind, Path.of(args.get(2)),
                             System.out);
                     return n < 0 ? 1 : 0;
                 default:

@@ -60,6 +60,8 @@ class SideBySideTest {
                 assertEquals(f.get("file_md5"), ServerFixture.md5(p));
             }
             assertEquals(48, a.archiveFiles());
+            // both sessions of the patient, stored through both servers at once: one XPACS patient, one valid chain
+            assertEquals(2, XpacsTest.chain(a, "SBS00001").size());
             assertEquals(0, a.incomingFiles());
         }
     }

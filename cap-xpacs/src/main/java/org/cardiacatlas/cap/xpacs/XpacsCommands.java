@@ -11,11 +11,14 @@ public final class XpacsCommands {
 
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
+    private final SqlSessionFactory pacs;
     private final SqlSessionFactory sessions;
     private final XpacsSync sync;
 
-    public XpacsCommands(SqlSessionFactory sessions, XpacsSync sync) {
-        this.sessions = sessions;
+    /** @param pacs sessions of the PACS tables; @param xpacs of the XPACS tables (often the same) */
+    public XpacsCommands(SqlSessionFactory pacs, SqlSessionFactory xpacs, XpacsSync sync) {
+        this.pacs = pacs;
+        this.sessions = xpacs;
         this.sync = sync;
     }
 
@@ -29,7 +32,7 @@ public final class XpacsCommands {
     public int sync(boolean dryRun, PrintStream out) {
         int changes = 0;
         List<PacsStudyRow> studies;
-        try (SqlSession s = sessions.openSession(false)) {
+        try (SqlSession s = pacs.openSession(false)) {
             studies = s.getMapper(PacsStudyMapper.class).selectAll();
         }
         String verb = dryRun ? "would add" : "added";
@@ -41,7 +44,7 @@ public final class XpacsCommands {
                 StudyPacsRow link = s.getMapper(StudyPacsMapper.class).selectByStudyUid(st.studyIuid);
                 String change = null;
                 if (link == null) {
-                    sync.studyStored(s, st.patId, st.studyIuid, st.studyDatetime != null ? st.studyDatetime : st.createdTime);
+                    sync.addStudy(s, st.patId, st.studyIuid, st.studyDatetime != null ? st.studyDatetime : st.createdTime);
                     change = verb + " study " + st.studyIuid + " of " + st.patId;
                 } else if (!st.patId.equals(link.pacsPatientId)) {
                     sync.studyMoved(s, st.studyIuid, link.pacsPatientId, st.patId,
@@ -119,11 +122,17 @@ public final class XpacsCommands {
         }
     }
 
-    private static String describe(SqlSession s, HistoryEventRow e) {
+    private PacsStudyRow pacsStudy(String studyIuid) {
+        try (SqlSession p = pacs.openSession(false)) {
+            return p.getMapper(PacsStudyMapper.class).selectByStudyUid(studyIuid);
+        }
+    }
+
+    private String describe(SqlSession s, HistoryEventRow e) {
         StringBuilder sb = new StringBuilder();
         if (e.studyPacsId != null) {
             StudyPacsRow link = s.getMapper(StudyPacsMapper.class).selectById(e.studyPacsId);
-            PacsStudyRow st = link == null ? null : s.getMapper(PacsStudyMapper.class).selectByStudyUid(link.pacsStudyInstanceUid);
+            PacsStudyRow st = link == null ? null : pacsStudy(link.pacsStudyInstanceUid);
             sb.append("study ").append(link == null ? "?" : link.pacsStudyInstanceUid);
             if (link != null) {
                 sb.append(" (").append(link.pacsPatientId);

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * 8-character patient, a STUDY_PACS row, and a history event linked into the patient's chain,
  * in the same transaction as the PACS rows (PACS and XPACS on one server).
  */
-public final class XpacsSync {
+public final class XpacsSync implements XpacsHook {
 
     private static final Logger LOG = LoggerFactory.getLogger(XpacsSync.class);
 
@@ -27,11 +27,20 @@ public final class XpacsSync {
     public static List<Class<?>> mappers() {
         return List.of(PatientInfoMapper.class, PatientHistoryMapper.class, StudyPacsMapper.class,
                 ClinicalNoteMapper.class, AuxFileMapper.class, CapModelMapper.class, BaselineDiagnosisMapper.class,
-                PacsStudyMapper.class);
+                PacsStudyMapper.class, XpacsPendingMapper.class);
     }
 
     public boolean isCapId(String patientId) {
         return patientId != null && patientId.length() >= 8 && capId.matcher(patientId).matches();
+    }
+
+    /** Whether the study goes to XPACS; says why not (one WARN line) when it does not. */
+    boolean accepts(String patientId, String studyIuid) {
+        if (isCapId(patientId)) {
+            return true;
+        }
+        LOG.warn("study {} not synchronized to XPACS: Patient ID '{}' is not a CAP ID", studyIuid, patientId);
+        return false;
     }
 
     /** The study's event date: its StudyDate and StudyTime, or when it was received. */
@@ -46,9 +55,19 @@ public final class XpacsSync {
      *
      * @return true when XPACS rows were made, false when the Patient ID is not a CAP ID
      */
-    public boolean studyStored(SqlSession s, String patientId, String studyIuid, LocalDateTime studyDateTime) {
-        if (!isCapId(patientId)) {
-            LOG.warn("study {} not synchronized to XPACS: Patient ID '{}' is not a CAP ID", studyIuid, patientId);
+    @Override
+    public void studyStored(SqlSession s, String patientId, String studyIuid, LocalDateTime studyDateTime) {
+        addStudy(s, patientId, studyIuid, studyDateTime);
+    }
+
+    /**
+     * Makes the XPACS rows of a study, in the given (XPACS) session.
+     *
+     * @return true when rows were made, false when the Patient ID is not a CAP ID or the study
+     *         is there already
+     */
+    public boolean addStudy(SqlSession s, String patientId, String studyIuid, LocalDateTime studyDateTime) {
+        if (!accepts(patientId, studyIuid)) {
             return false;
         }
         StudyPacsMapper studies = s.getMapper(StudyPacsMapper.class);
@@ -70,12 +89,13 @@ public final class XpacsSync {
      * A stored study arrived under another Patient ID and moved to that patient in PACS:
      * STUDY_PACS and the study's event follow it to the new patient's chain.
      */
+    @Override
     public void studyMoved(SqlSession s, String studyIuid, String oldPatientId, String newPatientId,
             LocalDateTime studyDateTime) {
         StudyPacsMapper studies = s.getMapper(StudyPacsMapper.class);
         StudyPacsRow link = studies.selectByStudyUid(studyIuid);
         if (link == null) {
-            studyStored(s, newPatientId, studyIuid, studyDateTime);
+            addStudy(s, newPatientId, studyIuid, studyDateTime);
             return;
         }
         if (!isCapId(newPatientId)) {
