@@ -1,6 +1,7 @@
 package org.cardiacatlas.cap.scp;
 
 import java.util.concurrent.atomic.AtomicLong;
+import org.cardiacatlas.cap.common.Audit;
 
 /**
  * Who is on the other end of one association, and what it has done so far: the first thing
@@ -23,6 +24,11 @@ public final class AssociationContext {
     long storedBytes;
     long failures;
     long echoes;
+    /** For the query and retrieve services: requests and what they matched or moved. */
+    public long queries;
+    public long matches;
+    public long retrieves;
+    public long subOperations;
 
     AssociationContext(String remote) {
         this.remote = remote;
@@ -55,8 +61,19 @@ public final class AssociationContext {
     }
 
     String totals() {
-        return "stored " + stored + " (" + storedBytes + " bytes), failures " + failures + ", echoes " + echoes
-                + ", " + millis() + " ms";
+        return "stored " + stored + " (" + storedBytes + " bytes), failures " + failures + ", queries " + queries
+                + " (" + matches + " matches), retrieves " + retrieves + " (" + subOperations + " sub-operations), echoes "
+                + echoes + ", " + millis() + " ms";
+    }
+
+    String id() {
+        return "A" + id;
+    }
+
+    /** An audit event with who is on the other end already filled in. */
+    Audit.Event audit(String op) {
+        return Audit.event(op).with("assoc", id()).with("calling", callingAet).with("called", calledAet)
+                .with("remote", remote);
     }
 
     @Override

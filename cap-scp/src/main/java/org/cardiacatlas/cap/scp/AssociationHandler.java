@@ -64,6 +64,7 @@ final class AssociationHandler implements Runnable {
             rq = AssociateRequestPeek.read(socket.getInputStream());
         } catch (AssociateRequestPeek.NotAnAssociationRequest e) {
             LOG.warn("connection refused: {}", e.getMessage());
+            ctx.audit("CONNECT").with("status", "refused").with("detail", e.getMessage()).write();
             try {
                 UpperLayerReplies.abortUnrecognizedPdu(socket.getOutputStream());
             } catch (IOException ignored) {
@@ -92,37 +93,52 @@ final class AssociationHandler implements Runnable {
             peeked.wakeAfterRelease(association);
         } catch (DicomNetworkException | IOException e) {
             LOG.warn("association negotiation failed: {}", e.getMessage());
+            ctx.audit("ASSOCIATE").with("status", "failed").with("detail", e.getMessage()).write();
             return;
         }
         LOG.info("association accepted");
+        String end = "released";
+        String why = null;
         try {
             dispatcher.serve(association, peeked.getInputStream(), ctx);
             LOG.info("association released: {}", ctx.totals());
         } catch (DicomNetworkException e) {
+            end = "aborted";
+            why = e.getMessage();
             LOG.warn("association aborted ({}): {}", e.getMessage(), ctx.totals());
             abortQuietly(association);
         } catch (RuntimeException | Error e) {
-            LOG.error("association aborted by an internal error: {}: {}", e, ctx.totals(), e);
+            end = "aborted";
+            why = "internal error: " + e;
+            LOG.error("association aborted by an internal error: {}: {}", e, ctx.totals());
+            LOG.debug("internal error", e);
             abortQuietly(association);
         }
+        ctx.audit("ASSOCIATION").with("status", end).with("stored", ctx.stored).with("bytes", ctx.storedBytes)
+                .with("failures", ctx.failures).with("queries", ctx.queries).with("matches", ctx.matches)
+                .with("retrieves", ctx.retrieves).with("suboperations", ctx.subOperations)
+                .with("millis", ctx.millis()).with("detail", why).write();
     }
 
     private boolean refused(AssociationContext ctx, AssociateRequestPeek rq) {
         try {
             if (settings.checkCalledAet() && !settings.aet().equals(rq.calledAet)) {
                 LOG.warn("association rejected: called AE title '{}' is not ours ('{}')", rq.calledAet, settings.aet());
+                ctx.audit("ASSOCIATE").with("status", "rejected").with("detail", "called AE title not recognized").write();
                 UpperLayerReplies.reject(socket.getOutputStream(), UpperLayerReplies.PERMANENT,
                         UpperLayerReplies.SERVICE_USER, UpperLayerReplies.CALLED_AE_NOT_RECOGNIZED);
                 return true;
             }
             if (!settings.allowedCallingAets().isEmpty() && !settings.allowedCallingAets().contains(rq.callingAet)) {
                 LOG.warn("association rejected: calling AE title '{}' is not in the allow-list", rq.callingAet);
+                ctx.audit("ASSOCIATE").with("status", "rejected").with("detail", "calling AE title not recognized").write();
                 UpperLayerReplies.reject(socket.getOutputStream(), UpperLayerReplies.PERMANENT,
                         UpperLayerReplies.SERVICE_USER, UpperLayerReplies.CALLING_AE_NOT_RECOGNIZED);
                 return true;
             }
             if (overCapacity) {
                 LOG.warn("association rejected: the maximum of {} associations are running", settings.maxAssociations());
+                ctx.audit("ASSOCIATE").with("status", "rejected").with("detail", "local limit exceeded").write();
                 UpperLayerReplies.reject(socket.getOutputStream(), UpperLayerReplies.TRANSIENT,
                         UpperLayerReplies.SERVICE_PROVIDER_PRESENTATION, UpperLayerReplies.LOCAL_LIMIT_EXCEEDED);
                 return true;

@@ -106,6 +106,8 @@ public final class CStoreScp implements DimseService {
         String seriesUid = uid(attrs, TagFromName.SeriesInstanceUID, "Series Instance UID");
         String sopUid = uid(attrs, TagFromName.SOPInstanceUID, "SOP Instance UID");
         String sopClass = Attribute.getSingleStringValueOrEmptyString(attrs, TagFromName.SOPClassUID).trim();
+        rq.about(Attribute.getSingleStringValueOrEmptyString(attrs, TagFromName.PatientID).trim(), studyUid, seriesUid,
+                file.size());
         if (!sopUid.equals(rq.affectedSopInstanceUid())) {
             throw new DicomServiceException(DicomServiceException.CANNOT_UNDERSTAND,
                     "SOP Instance UID of data set differs from command");

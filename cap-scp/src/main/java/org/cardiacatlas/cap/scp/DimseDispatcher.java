@@ -64,16 +64,21 @@ final class DimseDispatcher {
                 throw new DicomServiceException(DicomServiceException.UNRECOGNIZED_OPERATION,
                         String.format("command 0x%04x not supported", rq.commandField()));
             }
-            return service.serve(rq, channel);
+            DimseResponse r = service.serve(rq, channel);
+            rq.audit(r.status(), r.errorComment()).write();
+            return r;
         } catch (DicomServiceException e) {
             rq.association().failures++;
             LOG.warn("{} failed: status {} ({}){}", rq.describe(), String.format("0x%04X", e.status()), e.getMessage(),
                     e.getCause() == null ? "" : ", cause: " + e.getCause());
             LOG.debug("failure trace", e);
+            rq.audit(e.status(), e.getMessage()).write();
             return new DimseResponse(e.status(), e.errorComment(), null);
         } catch (RuntimeException e) {
             rq.association().failures++;
-            LOG.error("{} failed: status 0x0110 (internal error: {})", rq.describe(), e.toString(), e);
+            LOG.error("{} failed: status 0x0110 (internal error: {})", rq.describe(), e.toString());
+            LOG.debug("failure trace", e);
+            rq.audit(DicomServiceException.PROCESSING_FAILURE, "internal error: " + e).write();
             return new DimseResponse(DicomServiceException.PROCESSING_FAILURE, "internal error: " + e, null);
         } finally {
             if (rq.data() != null) {

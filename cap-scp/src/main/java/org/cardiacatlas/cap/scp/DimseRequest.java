@@ -3,6 +3,7 @@ package org.cardiacatlas.cap.scp;
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.TagFromName;
+import org.cardiacatlas.cap.common.Audit;
 
 /** One received DIMSE request: its command set (PS3.7 9.3), context and data set, if any. */
 public final class DimseRequest {
@@ -23,6 +24,10 @@ public final class DimseRequest {
     private final byte presentationContextId;
     private final String transferSyntaxUid;
     private DataSetSink data;
+    private String patientId;
+    private String studyUid;
+    private String seriesUid;
+    private long bytes;
 
     DimseRequest(AssociationContext association, AttributeList command, byte presentationContextId,
             String transferSyntaxUid) {
@@ -69,6 +74,23 @@ public final class DimseRequest {
         return transferSyntaxUid;
     }
 
+    /** What the request turned out to be about, once the service knows: for log lines and the audit log. */
+    public void about(String patientId, String studyUid, String seriesUid, long bytes) {
+        this.patientId = patientId;
+        this.studyUid = studyUid;
+        this.seriesUid = seriesUid;
+        this.bytes = bytes;
+    }
+
+    Audit.Event audit(int status, String detail) {
+        String name = describe();
+        int space = name.indexOf(' ');
+        return association.audit(space < 0 ? name : name.substring(0, space)).status(status)
+                .with("patient", patientId).with("study", studyUid).with("series", seriesUid)
+                .with("sop", affectedSopInstanceUid().isEmpty() ? null : affectedSopInstanceUid())
+                .with("bytes", bytes > 0 ? bytes : null).with("detail", detail);
+    }
+
     public DataSetSink data() {
         return data;
     }
@@ -88,6 +110,10 @@ public final class DimseRequest {
             default -> String.format("command 0x%04x", commandField());
         };
         String sop = affectedSopInstanceUid();
-        return sop.isEmpty() ? name : name + " " + sop;
+        String what = sop.isEmpty() ? name : name + " " + sop;
+        if (studyUid != null) {
+            what += " of study " + studyUid + ", patient " + patientId;
+        }
+        return what;
     }
 }

@@ -51,6 +51,25 @@ public final class Main {
                 return serve(config);
             case "xpacs":
                 return xpacs(config, cmd.subList(1, cmd.size()));
+            case "log":
+                try {
+                    return LogCommand.run(config.logDir(), cmd.subList(1, cmd.size()), System.out);
+                } catch (IllegalArgumentException e) {
+                    System.err.println("capserver log: " + e.getMessage());
+                    return 2;
+                } catch (Exception e) {
+                    System.err.println("capserver log failed: " + e);
+                    return 1;
+                }
+            case "status":
+                List<Class<?>> mappers = new ArrayList<>(XpacsSync.mappers());
+                mappers.add(StatusMapper.class);
+                try (Database db = Database.open(config, mappers, true)) {
+                    return StatusCommand.run(db, config.logDir(), System.out);
+                } catch (Exception e) {
+                    System.err.println("capserver status failed: " + e);
+                    return 1;
+                }
             default:
                 System.err.println("capserver: unknown command '" + cmd.get(0) + "'");
                 System.err.println(usage());
@@ -142,6 +161,8 @@ public final class Main {
         return "usage: capserver <command> [options]\n"
                 + "commands:\n"
                 + "  serve                 run the DICOM node\n"
+                + "  log [filters]         the audit log: " + LogCommand.USAGE.substring("capserver log ".length()) + "\n"
+                + "  status                what the archive holds and did in the last 24 hours\n"
                 + "  xpacs sync [--dry-run]   reconcile XPACS with everything in PACS\n"
                 + "  xpacs history PATIENT8   a patient's timeline in chain order\n"
                 + "  xpacs check              report patients whose history chain is broken\n"
