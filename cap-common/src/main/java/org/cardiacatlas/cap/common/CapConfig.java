@@ -46,6 +46,7 @@ public final class CapConfig {
                 "regular expression of a CAP ID (Patient IDs that match are synchronized to XPACS)"),
         CHECK_CALLED_AET("check-called-aet", "true", "reject associations whose called AE title is not ours"),
         ALLOWED_CALLING_AETS("allowed-calling-aets", "", "comma-separated calling AE titles to accept (empty: any)"),
+        VERIFY_MD5("verify-md5", "false", "check each file's MD5 against the index before sending it (size is always checked)"),
         MAX_ASSOCIATIONS("max-associations", "64", "associations served at once; more are rejected"),
         MAX_PDU_LENGTH("max-pdu-length", "262144", "maximum P-DATA PDU length we receive"),
         IDLE_TIMEOUT("idle-timeout", "60", "seconds without a PDU before an association is aborted");
@@ -211,6 +212,7 @@ public final class CapConfig {
             }
         }
         bool(Option.CHECK_CALLED_AET);
+        bool(Option.VERIFY_MD5);
         try {
             java.util.regex.Pattern.compile(get(Option.CAP_ID_PATTERN));
         } catch (java.util.regex.PatternSyntaxException e) {

@@ -1,10 +1,14 @@
 package org.cardiacatlas.cap.archive;
 
+import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.DicomOutputStream;
 import com.pixelmed.dicom.FileMetaInformation;
 import com.pixelmed.dicom.TransferSyntax;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -137,6 +141,118 @@ public final class ArchiveStorage {
             throw new IllegalArgumentException("path outside the archive: " + relativePath);
         }
         return p;
+    }
+
+    /** An archived file's data set (after the Part 10 header), checked against its files row. */
+    public static final class StoredData implements AutoCloseable {
+        public final String transferSyntaxUid;
+        public final long length;
+        public final InputStream in;
+
+        StoredData(String transferSyntaxUid, long length, InputStream in) {
+            this.transferSyntaxUid = transferSyntaxUid;
+            this.length = length;
+            this.in = in;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+
+    /**
+     * Opens an instance's file for sending as it is stored. A missing file, or one whose size
+     * (or, when asked, MD5) differs from its files row, is an IOException saying so.
+     */
+    public StoredData openDataSet(LocatedInstance li, boolean verifyMd5) throws IOException {
+        Path p = fileOf(li);
+        long size = Files.size(p);
+        if (li.fileSize != null && size != li.fileSize) {
+            throw new IOException("file " + li.filepath + " has " + size + " bytes, the index recorded " + li.fileSize);
+        }
+        if (verifyMd5 && li.fileMd5 != null) {
+            String md5 = md5(p);
+            if (!md5.equals(li.fileMd5)) {
+                throw new IOException("file " + li.filepath + " is damaged: MD5 " + md5 + ", the index recorded " + li.fileMd5);
+            }
+        }
+        InputStream in = new BufferedInputStream(Files.newInputStream(p), 256 * 1024);
+        try {
+            long offset = skipPart10Header(in);
+            return new StoredData(li.fileTsuid, size - offset, in);
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The instance's data set in another transfer syntax, decompressed where a codec allows
+     * (PS3.5 A.4); an IOException says why not otherwise.
+     */
+    public byte[] dataSetIn(LocatedInstance li, String transferSyntaxUid) throws IOException {
+        Path p = fileOf(li);
+        AttributeList list = new AttributeList();
+        try {
+            // PixelMed decompresses as it reads, and says so when it has no codec for the syntax
+            list.read(p.toFile());
+            boolean wasCompressed = new TransferSyntax(li.fileTsuid).isEncapsulated();
+            list.removeMetaInformationHeaderAttributes();
+            list.removeGroupLengthAttributes();
+            if (wasCompressed) {
+                list.correctDecompressedImagePixelModule();
+                list.insertLossyImageCompressionHistoryIfDecompressed();
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Files.size(p) * 4, Integer.MAX_VALUE - 8));
+            DicomOutputStream d = new DicomOutputStream(out, null, transferSyntaxUid);
+            list.write(d);
+            d.flush();
+            return out.toByteArray();
+        } catch (DicomException | RuntimeException e) {
+            throw new IOException("cannot convert " + li.fileTsuid + " to " + transferSyntaxUid + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Path fileOf(LocatedInstance li) throws IOException {
+        if (li.filepath == null || li.dirpath == null) {
+            throw new IOException("no file recorded for instance " + li.sopIuid);
+        }
+        Path dir = Path.of(li.dirpath).toAbsolutePath().normalize();
+        Path p = dir.resolve(li.filepath).normalize();
+        if (!p.startsWith(dir)) {
+            throw new IOException("file path outside its filesystem: " + li.filepath);
+        }
+        if (!Files.isRegularFile(p)) {
+            throw new IOException("file missing: " + p);
+        }
+        return p;
+    }
+
+    /** Preamble, "DICM", then the meta group whose length (0002,0000) tells where the data set starts (PS3.10 7.1). */
+    private static long skipPart10Header(InputStream in) throws IOException {
+        byte[] head = in.readNBytes(144);
+        if (head.length < 144 || head[128] != 'D' || head[129] != 'I' || head[130] != 'C' || head[131] != 'M'
+                || head[132] != 0x02 || head[133] != 0 || head[134] != 0 || head[135] != 0) {
+            throw new IOException("not a DICOM Part 10 file with a meta group length");
+        }
+        long groupLength = (head[140] & 0xffL) | (head[141] & 0xffL) << 8 | (head[142] & 0xffL) << 16
+                | (head[143] & 0xffL) << 24;
+        in.skipNBytes(groupLength);
+        return 144 + groupLength;
+    }
+
+    private static String md5(Path p) throws IOException {
+        try (InputStream in = Files.newInputStream(p)) {
+            MessageDigest md = MessageDigest.getInstance("MD5");
+            byte[] buf = new byte[256 * 1024];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Removes an archive file; a missing one is not an error (already gone). */

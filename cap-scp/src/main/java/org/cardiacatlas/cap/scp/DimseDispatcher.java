@@ -46,7 +46,9 @@ final class DimseDispatcher {
             }
             DimseRequest rq = receiver.request();
             DimseResponse response = dispatch(rq, receiver.refusal(), new ResponseChannel(association, peerInput, rq));
-            association.send(rq.presentationContextId(), CommandSets.response(rq, response), null);
+            byte[] data = response.dataSet() == null ? null
+                    : ResponseChannel.encode(response.dataSet(), rq.transferSyntaxUid());
+            Messages.send(association, rq.presentationContextId(), CommandSets.response(rq, response, data != null), data);
             context.busy = false;
             if (stopping.getAsBoolean()) {
                 throw new DicomNetworkException("server stopping");

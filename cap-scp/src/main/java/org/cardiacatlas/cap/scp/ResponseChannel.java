@@ -46,10 +46,15 @@ public final class ResponseChannel {
         try {
             byte[] data = identifier == null ? null : encode(identifier, rq.transferSyntaxUid());
             byte[] command = CommandSets.response(rq, new DimseResponse(status, null, extraCommand), data != null);
-            association.send(rq.presentationContextId(), command, data);
+            Messages.send(association, rq.presentationContextId(), command, data);
         } catch (DicomNetworkException e) {
             throw new UncheckedIOException(new IOException("cannot send a pending response: " + e.getMessage(), e));
         }
+    }
+
+    /** The requester's association: C-GET sends its sub-operations back on it. */
+    Association association() {
+        return association;
     }
 
     /** Whether a C-CANCEL-RQ for this request has arrived; reads it without waiting if one is there. */

@@ -5,9 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.cardiacatlas.cap.archive.ArchiveStorage;
 import org.cardiacatlas.cap.archive.PacsIndex;
+import org.cardiacatlas.cap.archive.RetrieveIndex;
 import org.cardiacatlas.cap.common.CapConfig;
 import org.cardiacatlas.cap.common.Database;
 import org.cardiacatlas.cap.scp.CEchoScp;
+import org.cardiacatlas.cap.scp.CGetScp;
+import org.cardiacatlas.cap.scp.CMoveScp;
 import org.cardiacatlas.cap.scp.CStoreScp;
 import org.cardiacatlas.cap.scp.DicomListener;
 import org.cardiacatlas.cap.scp.DimseServiceRegistry;
@@ -43,6 +46,7 @@ public final class CapServer implements AutoCloseable {
         }
         List<Class<?>> mappers = new ArrayList<>(PacsIndex.mappers());
         mappers.addAll(XpacsSync.mappers());
+        mappers.addAll(RetrieveIndex.mappers());
         Database database = Database.open(config, mappers);
         XpacsCatchUp catchUp = null;
         try {
@@ -58,6 +62,10 @@ public final class CapServer implements AutoCloseable {
             DimseServiceRegistry registry = new DimseServiceRegistry()
                     .register(new CEchoScp())
                     .register(new CStoreScp(storage, index));
+            RetrieveIndex retrieve = new RetrieveIndex(database.sessions());
+            boolean verifyMd5 = config.bool(CapConfig.Option.VERIFY_MD5);
+            registry.register(new CMoveScp(retrieve, storage, config.aet(), verifyMd5))
+                    .register(new CGetScp(retrieve, storage, verifyMd5));
             DicomListener listener = new DicomListener(config.aet(), config.bool(CapConfig.Option.CHECK_CALLED_AET),
                     config.allowedCallingAets(), config.integer(CapConfig.Option.MAX_PDU_LENGTH),
                     config.integer(CapConfig.Option.IDLE_TIMEOUT), config.integer(CapConfig.Option.MAX_ASSOCIATIONS),

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.cardiacatlas.cap.archive.RetrieveIndex;
 import org.cardiacatlas.cap.common.CapConfig;
 import org.cardiacatlas.cap.common.Database;
 import org.cardiacatlas.cap.xpacs.XpacsCommands;
@@ -60,6 +61,14 @@ public final class Main {
                 } catch (Exception e) {
                     System.err.println("capserver log failed: " + e);
                     return 1;
+                }
+            case "ae":
+                try (Database db = Database.open(config, RetrieveIndex.mappers(), true)) {
+                    return AeCommand.run(new RetrieveIndex(db.sessions()), config.aet(), cmd.subList(1, cmd.size()),
+                            System.out);
+                } catch (IllegalArgumentException e) {
+                    System.err.println("capserver ae: " + e.getMessage());
+                    return 2;
                 }
             case "status":
                 List<Class<?>> mappers = new ArrayList<>(XpacsSync.mappers());
@@ -163,6 +172,7 @@ public final class Main {
                 + "  serve                 run the DICOM node\n"
                 + "  log [filters]         the audit log: " + LogCommand.USAGE.substring("capserver log ".length()) + "\n"
                 + "  status                what the archive holds and did in the last 24 hours\n"
+                + "  ae add AET HOST PORT [DESC] | ae list | ae remove AET | ae echo AET   C-MOVE destinations\n"
                 + "  xpacs sync [--dry-run]   reconcile XPACS with everything in PACS\n"
                 + "  xpacs history PATIENT8   a patient's timeline in chain order\n"
                 + "  xpacs check              report patients whose history chain is broken\n"

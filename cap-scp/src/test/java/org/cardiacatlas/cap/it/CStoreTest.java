@@ -46,7 +46,7 @@ class CStoreTest {
         return b.build().generate(dir);
     }
 
-    static List<String> paths(List<Path> files) {
+    public static List<String> paths(List<Path> files) {
         List<String> s = new ArrayList<>();
         for (Path p : files) {
             s.add(p.toString());

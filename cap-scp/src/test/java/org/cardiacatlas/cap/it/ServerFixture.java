@@ -68,6 +68,14 @@ final class ServerFixture implements AutoCloseable {
         return launch(o);
     }
 
+    /** A second server on the same schemas and archive folder, with some options of its own. */
+    ServerFixture siblingWith(Map<Option, String> overrides) {
+        Map<Option, String> o = new EnumMap<>(options);
+        o.put(Option.PORT, String.valueOf(TestDatabase.freePort()));
+        o.putAll(overrides);
+        return launch(o);
+    }
+
     private static ServerFixture launch(Map<Option, String> o) {
         try {
             return new ServerFixture(CapServer.start(CapConfig.of(o)), o);

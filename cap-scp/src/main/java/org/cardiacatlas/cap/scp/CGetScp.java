@@ -1,0 +1,59 @@
+package org.cardiacatlas.cap.scp;
+
+import com.pixelmed.dicom.TransferSyntax;
+import java.util.List;
+import org.cardiacatlas.cap.archive.ArchiveStorage;
+import org.cardiacatlas.cap.archive.LocatedInstance;
+import org.cardiacatlas.cap.archive.RetrieveIndex;
+import org.cardiacatlas.cap.common.DicomServiceException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Patient Root and Study Root Query/Retrieve - GET (PS3.4 C.4.3): the instances go back on the
+ * requester's own association, over the storage presentation contexts it proposed with the
+ * SCP role (PS3.7 D.3.3.4).
+ */
+public final class CGetScp implements DimseService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CGetScp.class);
+
+    private final RetrieveIndex index;
+    private final SubOperations subOperations;
+
+    public CGetScp(RetrieveIndex index, ArchiveStorage storage, boolean verifyMd5) {
+        this.index = index;
+        this.subOperations = new SubOperations(storage, verifyMd5);
+    }
+
+    @Override
+    public int commandField() {
+        return DimseRequest.C_GET_RQ;
+    }
+
+    @Override
+    public boolean acceptsAbstractSyntax(String uid) {
+        return uid.equals(RetrieveKeys.PATIENT_ROOT_GET) || uid.equals(RetrieveKeys.STUDY_ROOT_GET);
+    }
+
+    @Override
+    public boolean acceptsTransferSyntax(String ts) {
+        return TransferSyntax.ImplicitVRLittleEndian.equals(ts) || TransferSyntax.ExplicitVRLittleEndian.equals(ts);
+    }
+
+    @Override
+    public DimseResponse serve(DimseRequest rq, ResponseChannel channel) throws DicomServiceException {
+        RetrieveKeys keys = RetrieveKeys.parse(rq);
+        List<LocatedInstance> instances = index.locate(keys.patientId, keys.studyUids, keys.seriesUids, keys.sopUids);
+        rq.association().retrieves++;
+        if (!instances.isEmpty()) {
+            rq.about(instances.get(0).patId, instances.get(0).studyIuid, null, 0);
+        }
+        LOG.info("C-GET {}: {} instances", keys.describe(), instances.size());
+        String[] why = new String[1];
+        SubOperations.Tally t = subOperations.run(channel.association(), instances, null, 0, rq, channel, why);
+        LOG.info("C-GET done: {} completed, {} failed, {} warnings{}", t.completed, t.failed, t.warning,
+                t.cancelled ? ", cancelled" : "");
+        return t.finalResponse(why[0]);
+    }
+}

@@ -1,0 +1,387 @@
+package org.cardiacatlas.cap.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
+import com.pixelmed.dicom.CodeStringAttribute;
+import com.pixelmed.dicom.DicomOutputStream;
+import com.pixelmed.dicom.SOPClass;
+import com.pixelmed.dicom.TagFromName;
+import com.pixelmed.dicom.TransferSyntax;
+import com.pixelmed.dicom.UniqueIdentifierAttribute;
+import com.pixelmed.dicom.UnsignedShortAttribute;
+import com.pixelmed.network.Association;
+import com.pixelmed.network.AssociationFactory;
+import com.pixelmed.network.CMoveRequestCommandMessage;
+import com.pixelmed.network.CompositeResponseHandler;
+import com.pixelmed.network.PresentationContext;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.cardiacatlas.cap.common.CapConfig.Option;
+import org.cardiacatlas.cap.common.SyntheticStudies;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** C-MOVE and C-GET with DCMTK movescu and getscu, and DCMTK storescp as the destination. */
+class RetrieveTest {
+
+    static ServerFixture server;
+    static Path gen = Path.of("target", "it", "gen-retrieve").toAbsolutePath();
+    static List<Process> peers = new ArrayList<>();
+    static Map<String, Path> inbox = new HashMap<>();
+    static SyntheticStudies.Generated study;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = ServerFixture.start();
+        // DEST takes only uncompressed syntaxes (storescp's default), ANY takes everything
+        destination("DEST", List.of());
+        destination("ANY", List.of("+xa"));
+        Object[] add = XpacsTest.cli(server, "ae", "add", "DOWN", "127.0.0.1", String.valueOf(TestDatabase.freePort()));
+        assertEquals(0, add[0], (String) add[1]);
+        study = SyntheticStudies.builder().prefix("RET").seriesPerStudy(2).imagesPerSeries(3).seed(801).build()
+                .generate(gen.resolve("RET"));
+        assertTrue(Dcmtk.storescu(server.port(), List.of(), CStoreTest.paths(study.files())).ok());
+    }
+
+    static void destination(String aet, List<String> options) throws Exception {
+        int port = TestDatabase.freePort();
+        Path dir = gen.resolve("inbox-" + aet);
+        Files.createDirectories(dir);
+        List<String> cmd = new ArrayList<>(List.of("storescp", "-aet", aet, "-od", dir.toString()));
+        cmd.addAll(options);
+        cmd.add(String.valueOf(port));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(gen.resolve("storescp-" + aet + ".log").toFile());
+        pb.environment().put("TCP_NODELAY", "1");
+        peers.add(pb.start());
+        inbox.put(aet, dir);
+        Object[] add = XpacsTest.cli(server, "ae", "add", aet, "127.0.0.1", String.valueOf(port), "test", "peer");
+        assertEquals(0, add[0], (String) add[1]);
+        BadInputTest.waitForLong(() -> (int) XpacsTest.cli(server, "ae", "echo", aet)[0] == 0, 15);
+    }
+
+    @AfterAll
+    static void stop() {
+        peers.forEach(Process::destroy);
+        server.close();
+    }
+
+    static List<Path> received(String aet) throws Exception {
+        try (Stream<Path> s = Files.list(inbox.get(aet))) {
+            return s.sorted().toList();
+        }
+    }
+
+    static void empty(String aet) throws Exception {
+        for (Path p : received(aet)) {
+            Files.delete(p);
+        }
+    }
+
+    /** The data set without the Part 10 header and group lengths, for comparing what was sent with what arrived. */
+    static String dataSet(Path p) throws Exception {
+        AttributeList a = new AttributeList();
+        a.read(p.toFile());
+        a.removeMetaInformationHeaderAttributes();
+        a.removeGroupLengthAttributes();
+        StringBuilder sb = new StringBuilder(a.toString());
+        Attribute px = a.get(TagFromName.PixelData);
+        sb.append(java.util.Arrays.hashCode(px.getShortValues()));
+        return sb.toString();
+    }
+
+    static short[] pixels(Path p) throws Exception {
+        AttributeList a = new AttributeList();
+        a.read(p.toFile());
+        return a.get(TagFromName.PixelData).getShortValues();
+    }
+
+    static Map<String, String> bySop(List<Path> files) throws Exception {
+        Map<String, String> m = new HashMap<>();
+        for (Path p : files) {
+            m.put(CStoreTest.sopOf(p), dataSet(p));
+        }
+        return m;
+    }
+
+    static Dcmtk.Result movescu(String model, String dest, String... keys) {
+        List<String> c = new ArrayList<>(List.of("movescu", "-v", model, "-aec", "CAPSCP", "-aet", "MOVESCU", "-aem", dest));
+        for (String k : keys) {
+            c.addAll(List.of("-k", k));
+        }
+        c.addAll(List.of("127.0.0.1", String.valueOf(server.port())));
+        return Dcmtk.run(c);
+    }
+
+    @Test
+    void everyLevelOfBothModelsMovesTheRightInstancesUnchanged() throws Exception {
+        Map<String, String> sent = bySop(study.files());
+        String st = study.studies().get(0).studyInstanceUid();
+        String se = study.studies().get(0).seriesInstanceUids().get(1);
+        String pid = study.studies().get(0).patientId();
+
+        empty("DEST");
+        Dcmtk.Result r = movescu("-S", "DEST", "QueryRetrieveLevel=STUDY", "StudyInstanceUID=" + st);
+        assertTrue(r.output().contains("Received Final Move Response (Success)"), r.output());
+        assertEquals(sent, bySop(received("DEST")), "data sets received equal the data sets sent");
+
+        empty("DEST");
+        r = movescu("-S", "DEST", "QueryRetrieveLevel=SERIES", "StudyInstanceUID=" + st, "SeriesInstanceUID=" + se);
+        assertTrue(r.output().contains("(Success)"), r.output());
+        assertEquals(3, received("DEST").size());
+        for (Path p : received("DEST")) {
+            assertEquals(sent.get(CStoreTest.sopOf(p)), dataSet(p));
+        }
+
+        empty("DEST");
+        String sop1 = CStoreTest.sopOf(study.files().get(0));
+        String sop2 = CStoreTest.sopOf(study.files().get(4));
+        r = movescu("-S", "DEST", "QueryRetrieveLevel=IMAGE", "StudyInstanceUID=" + st, "SeriesInstanceUID=",
+                "SOPInstanceUID=" + sop1 + "\\" + sop2);
+        assertTrue(r.output().contains("(Success)"), r.output());
+        assertEquals(java.util.Set.of(sop1, sop2), bySop(received("DEST")).keySet());
+
+        empty("DEST");
+        r = movescu("-P", "DEST", "QueryRetrieveLevel=PATIENT", "PatientID=" + pid);
+        assertTrue(r.output().contains("(Success)"), r.output());
+        assertEquals(sent, bySop(received("DEST")));
+
+        empty("DEST");
+        r = movescu("-P", "DEST", "QueryRetrieveLevel=SERIES", "PatientID=" + pid, "StudyInstanceUID=" + st,
+                "SeriesInstanceUID=" + se);
+        assertTrue(r.output().contains("(Success)"), r.output());
+        assertEquals(3, received("DEST").size());
+
+        // the same through C-GET, back on the requester's association
+        Path got = gen.resolve("got");
+        Files.createDirectories(got);
+        Dcmtk.Result g = Dcmtk.run(List.of("getscu", "-v", "-S", "-aec", "CAPSCP", "-aet", "GETSCU", "-od", got.toString(),
+                "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + st, "127.0.0.1", String.valueOf(server.port())));
+        assertTrue(g.output().contains("Received C-GET Response (Success)"), g.output());
+        try (Stream<Path> s = Files.list(got)) {
+            assertEquals(sent, bySop(s.toList()));
+        }
+        g = Dcmtk.run(List.of("getscu", "-v", "-P", "-aec", "CAPSCP", "-aet", "GETSCU", "-od", got.toString(),
+                "-k", "QueryRetrieveLevel=IMAGE", "-k", "PatientID=" + pid, "-k", "StudyInstanceUID=" + st,
+                "-k", "SeriesInstanceUID=" + se, "-k", "SOPInstanceUID=" + sop2, "127.0.0.1", String.valueOf(server.port())));
+        assertTrue(g.output().contains("(Success)"), g.output());
+    }
+
+    @Test
+    void unknownDestinationAndBadIdentifiersAreRefused() throws Exception {
+        String st = study.studies().get(0).studyInstanceUid();
+        try (LogCapture log = new LogCapture()) {
+            Dcmtk.Result r = movescu("-S", "NOBODY", "QueryRetrieveLevel=STUDY", "StudyInstanceUID=" + st);
+            assertTrue(r.output().contains("Received Final Move Response (Refused: MoveDestinationUnknown)"), r.output());
+            assertEquals(1, log.matching("WARN", "status 0xA801 (move destination unknown: 'NOBODY')").size(),
+                    log.lines().toString());
+        }
+        Dcmtk.Result r = movescu("-S", "DEST", "QueryRetrieveLevel=STUDY");
+        assertFalse(r.output().contains("(Success)"), r.output());
+        r = movescu("-S", "DEST", "QueryRetrieveLevel=PATIENT", "PatientID=x");
+        assertFalse(r.output().contains("(Success)"), r.output());
+        r = movescu("-S", "DEST", "QueryRetrieveLevel=STUDY", "StudyInstanceUID=1.2.3'; DROP TABLE study; --");
+        assertFalse(r.output().contains("(Success)"), r.output());
+        assertTrue(Dcmtk.echoscu(server.port()).ok());
+    }
+
+    @Test
+    void compressedInstancesGoAsStoredOrDecompressedWhereACodecAllows() throws Exception {
+        SyntheticStudies.Generated g = SyntheticStudies.builder().prefix("RJP").imagesPerSeries(2).seed(802).build()
+                .generate(gen.resolve("RJP"));
+        Path lossless = gen.resolve("rjp-lossless.dcm");
+        Path jpegLs = gen.resolve("rjp-jls.dcm");
+        assertTrue(Dcmtk.run(List.of("dcmcjpeg", "+e1", g.files().get(0).toString(), lossless.toString())).ok());
+        assertTrue(Dcmtk.run(List.of("dcmcjpls", g.files().get(1).toString(), jpegLs.toString())).ok());
+        assertTrue(Dcmtk.storescu(server.port(), CStoreTest.proposeOnly(gen, "1.2.840.10008.1.2.4.70"),
+                List.of(lossless.toString())).ok());
+        assertTrue(Dcmtk.storescu(server.port(), CStoreTest.proposeOnly(gen, "1.2.840.10008.1.2.4.80"),
+                List.of(jpegLs.toString())).ok());
+        String st = g.studies().get(0).studyInstanceUid();
+
+        empty("ANY");
+        Dcmtk.Result r = movescu("-S", "ANY", "QueryRetrieveLevel=STUDY", "StudyInstanceUID=" + st);
+        assertTrue(r.output().contains("(Success)"), r.output());
+        for (Path p : received("ANY")) {
+            String ts = Dcmtk.run(List.of("dcmdump", "-M", "+P", "0002,0010", p.toString())).output();
+            assertTrue(ts.contains("JPEGLossless") || ts.contains("JPEGLSLossless"), "sent as stored: " + ts);
+        }
+
+        empty("DEST");
+        try (LogCapture log = new LogCapture()) {
+            r = movescu("-S", "DEST", "QueryRetrieveLevel=STUDY", "StudyInstanceUID=" + st);
+            // JPEG lossless is decompressed for a destination that takes only uncompressed data;
+            // there is no JPEG-LS decoder here, so that one sub-operation fails, with its reason
+            assertTrue(r.output().contains("Warning") || r.output().contains("0xb000"), r.output());
+            assertEquals(1, log.matching("WARN", "sub-operation for instance " + CStoreTest.sopOf(jpegLs)).size(),
+                    log.lines().toString());
+        }
+        List<Path> got = received("DEST");
+        assertEquals(1, got.size());
+        assertEquals(CStoreTest.sopOf(g.files().get(0)), CStoreTest.sopOf(got.get(0)));
+        String ts = Dcmtk.run(List.of("dcmdump", "-M", "+P", "0002,0010", got.get(0).toString())).output();
+        assertTrue(ts.contains("LittleEndian"), ts);
+        assertTrue(java.util.Arrays.equals(pixels(g.files().get(0)), pixels(got.get(0))), "lossless: the same pixels");
+    }
+
+    @Test
+    void aDestinationThatIsDownFailsTheMoveAndTheServerKeepsServing() throws Exception {
+        String st = study.studies().get(0).studyInstanceUid();
+        try (LogCapture log = new LogCapture()) {
+            Dcmtk.Result r = movescu("-S", "DOWN", "QueryRetrieveLevel=STUDY", "StudyInstanceUID=" + st);
+            assertFalse(r.output().contains("(Success)"), r.output());
+            assertTrue(r.output().contains("Received Final Move Response (Refused: OutOfResourcesSubOperations)"), r.output());
+            assertEquals(1, log.matching("WARN", "refused or unreachable").size(), log.lines().toString());
+        }
+        assertEquals(1, XpacsTest.cli(server, "ae", "echo", "DOWN")[0]);
+        assertTrue(Dcmtk.echoscu(server.port()).ok());
+    }
+
+    @Test
+    void aMissingOrDamagedFileIsAFailedSubOperation() throws Exception {
+        SyntheticStudies.Generated g = SyntheticStudies.builder().prefix("RMI").imagesPerSeries(4).seed(803).build()
+                .generate(gen.resolve("RMI"));
+        assertTrue(Dcmtk.storescu(server.port(), List.of(), CStoreTest.paths(g.files())).ok());
+        String st = g.studies().get(0).studyInstanceUid();
+        String missing = CStoreTest.sopOf(g.files().get(1));
+        String damaged = CStoreTest.sopOf(g.files().get(2));
+        for (String sop : List.of(missing, damaged)) {
+            Map<String, Object> f = server.rows("SELECT f.filepath, fs.dirpath FROM {pacs}.files f JOIN {pacs}.instance i "
+                    + "ON i.pk = f.instance_fk JOIN {pacs}.filesystem fs ON fs.pk = f.filesystem_fk WHERE i.sop_iuid = ?",
+                    sop).get(0);
+            Path p = Path.of((String) f.get("dirpath")).resolve((String) f.get("filepath"));
+            if (sop.equals(missing)) {
+                Files.delete(p);
+            } else {
+                byte[] b = Files.readAllBytes(p);
+                b[b.length - 10] ^= 0x55; // same size, other content
+                Files.write(p, b);
+            }
+        }
+        try (ServerFixture checking = server.siblingWith(Map.of(Option.VERIFY_MD5, "true")); LogCapture log = new LogCapture()) {
+            empty("DEST");
+            List<String> c = new ArrayList<>(List.of("movescu", "-v", "-S", "-aec", "CAPSCP", "-aem", "DEST",
+                    "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + st, "127.0.0.1",
+                    String.valueOf(checking.port())));
+            Dcmtk.Result r = Dcmtk.run(c);
+            assertTrue(r.output().contains("Warning"), r.output());
+            assertEquals(2, received("DEST").size());
+            assertEquals(1, log.matching("WARN", "file missing").size(), log.lines().toString());
+            assertEquals(1, log.matching("WARN", "is damaged: MD5").size(), log.lines().toString());
+        }
+        // without the MD5 check only the missing one fails
+        empty("DEST");
+        Dcmtk.Result r = movescu("-S", "DEST", "QueryRetrieveLevel=STUDY", "StudyInstanceUID=" + st);
+        assertTrue(r.output().contains("Warning"), r.output());
+        assertEquals(3, received("DEST").size());
+    }
+
+    @Test
+    void cancelStopsTheSubOperationsWithTheCountsSoFar() throws Exception {
+        SyntheticStudies.Generated g = SyntheticStudies.builder().prefix("RCA").seriesPerStudy(4).imagesPerSeries(100)
+                .seed(804).build().generate(gen.resolve("RCA"));
+        assertTrue(Dcmtk.storescu(server.port(), List.of(), CStoreTest.paths(g.files())).ok());
+        empty("DEST");
+        LinkedList<PresentationContext> pcs = new LinkedList<>();
+        String model = "1.2.840.10008.5.1.4.1.2.2.2";
+        pcs.add(new PresentationContext((byte) 1, model, TransferSyntax.ImplicitVRLittleEndian));
+        Association a = AssociationFactory.createNewAssociation("127.0.0.1", server.port(), "CAPSCP", "CANCELSCU", pcs,
+                null, false);
+        AttributeList id = new AttributeList();
+        CodeStringAttribute level = new CodeStringAttribute(TagFromName.QueryRetrieveLevel);
+        level.addValue("STUDY");
+        id.put(level.getTag(), level);
+        UniqueIdentifierAttribute uid = new UniqueIdentifierAttribute(TagFromName.StudyInstanceUID);
+        uid.addValue(g.studies().get(0).studyInstanceUid());
+        id.put(uid.getTag(), uid);
+        ByteArrayOutputStream ib = new ByteArrayOutputStream();
+        DicomOutputStream d = new DicomOutputStream(ib, null, TransferSyntax.ImplicitVRLittleEndian);
+        id.write(d);
+        d.flush();
+        CMoveRequestCommandMessage move = new CMoveRequestCommandMessage(model, "DEST");
+        a.send((byte) 1, move.getBytes(), ib.toByteArray());
+        Responses first = new Responses();
+        a.setReceivedDataHandler(first);
+        a.waitForCommandPDataPDUs();
+        assertEquals(0xFF00, first.getStatus(), "a pending response first");
+        a.send((byte) 1, cancel(move.getMessageID()), null);
+        int status;
+        Responses last;
+        do {
+            last = new Responses();
+            a.setReceivedDataHandler(last);
+            a.waitForCommandPDataPDUs();
+            status = last.getStatus();
+        } while (status == 0xFF00);
+        a.release();
+        assertEquals(0xFE00, status);
+        int completed = last.count(TagFromName.NumberOfCompletedSuboperations);
+        int remaining = last.count(TagFromName.NumberOfRemainingSuboperations);
+        assertTrue(completed > 0 && remaining > 0 && completed + remaining + last.count(TagFromName.NumberOfFailedSuboperations) == 400,
+                "completed " + completed + ", remaining " + remaining);
+        BadInputTest.waitForLong(() -> {
+            try {
+                return received("DEST").size() == completed;
+            } catch (Exception e) {
+                return false;
+            }
+        }, 10);
+    }
+
+    static byte[] cancel(int messageId) throws Exception {
+        AttributeList c = new AttributeList();
+        UnsignedShortAttribute f = new UnsignedShortAttribute(TagFromName.CommandField);
+        f.addValue(0x0FFF);
+        c.put(f.getTag(), f);
+        UnsignedShortAttribute m = new UnsignedShortAttribute(TagFromName.MessageIDBeingRespondedTo);
+        m.addValue(messageId);
+        c.put(m.getTag(), m);
+        UnsignedShortAttribute t = new UnsignedShortAttribute(TagFromName.CommandDataSetType);
+        t.addValue(0x0101);
+        c.put(t.getTag(), t);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        DicomOutputStream d = new DicomOutputStream(body, null, TransferSyntax.ImplicitVRLittleEndian);
+        c.write(d);
+        d.flush();
+        com.pixelmed.dicom.UnsignedLongAttribute gl = new com.pixelmed.dicom.UnsignedLongAttribute(new AttributeTag(0, 0));
+        gl.addValue(body.size());
+        c.put(gl.getTag(), gl);
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        d = new DicomOutputStream(all, null, TransferSyntax.ImplicitVRLittleEndian);
+        c.write(d);
+        d.flush();
+        return all.toByteArray();
+    }
+
+    static final class Responses extends CompositeResponseHandler {
+        AttributeList command;
+
+        Responses() {
+            allowData = true;
+        }
+
+        @Override
+        protected void evaluateStatusAndSetSuccess(AttributeList list) {
+            command = list;
+            status = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Status, -1);
+            success = status == 0;
+        }
+
+        int count(AttributeTag t) {
+            return Attribute.getSingleIntegerValueOrDefault(command, t, 0);
+        }
+    }
+}
