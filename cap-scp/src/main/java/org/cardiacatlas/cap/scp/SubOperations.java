@@ -226,7 +226,11 @@ final class SubOperations {
                 a.setReceivedDataHandler(response);
                 a.send(pc, command, null);
                 OutputStream out = a.getAssociationOutputStream(pc);
-                data.in.transferTo(out);
+                // large writes: the stream then fills whole PDUs instead of flushing small ones
+                byte[] buf = new byte[(int) Math.min(Math.max(data.length, 1), 4 << 20)];
+                for (int n; (n = data.in.readNBytes(buf, 0, buf.length)) > 0; ) {
+                    out.write(buf, 0, n);
+                }
                 out.close();
             }
         } else {
