@@ -251,6 +251,39 @@ class RetrieveTest {
     }
 
     @Test
+    void aDestinationThatDisappearsMidMoveEndsItWithTheRightCounts() throws Exception {
+        SyntheticStudies.Generated g = SyntheticStudies.builder().prefix("RDI").seriesPerStudy(3).imagesPerSeries(100)
+                .seed(805).build().generate(gen.resolve("RDI"));
+        assertTrue(Dcmtk.storescu(server.port(), List.of(), CStoreTest.paths(g.files())).ok());
+        int port = TestDatabase.freePort();
+        Path dir = gen.resolve("inbox-DIES");
+        Files.createDirectories(dir);
+        ProcessBuilder pb = new ProcessBuilder("storescp", "-aet", "DIES", "-od", dir.toString(), String.valueOf(port))
+                .redirectErrorStream(true).redirectOutput(gen.resolve("storescp-DIES.log").toFile());
+        pb.environment().put("TCP_NODELAY", "1");
+        Process dies = pb.start();
+        assertEquals(0, XpacsTest.cli(server, "ae", "add", "DIES", "127.0.0.1", String.valueOf(port))[0]);
+        BadInputTest.waitForLong(() -> (int) XpacsTest.cli(server, "ae", "echo", "DIES")[0] == 0, 15);
+        java.util.concurrent.Future<Dcmtk.Result> move = java.util.concurrent.Executors.newSingleThreadExecutor().submit(
+                () -> movescu("-S", "DIES", "QueryRetrieveLevel=STUDY", "StudyInstanceUID=" + g.studies().get(0).studyInstanceUid()));
+        try (LogCapture log = new LogCapture()) {
+            BadInputTest.waitForLong(() -> {
+                try (Stream<Path> s = Files.list(dir)) {
+                    return s.count() >= 20;
+                } catch (Exception e) {
+                    return false;
+                }
+            }, 30);
+            dies.destroyForcibly();
+            Dcmtk.Result r = move.get();
+            // some went, the rest failed with the association: a warning, not a success
+            assertTrue(r.output().contains("Received Final Move Response (Warning"), r.output());
+            assertTrue(log.matching("WARN", "association to the destination lost").size() == 1, log.lines().toString());
+        }
+        assertTrue(Dcmtk.echoscu(server.port()).ok());
+    }
+
+    @Test
     void aMissingOrDamagedFileIsAFailedSubOperation() throws Exception {
         SyntheticStudies.Generated g = SyntheticStudies.builder().prefix("RMI").imagesPerSeries(4).seed(803).build()
                 .generate(gen.resolve("RMI"));
