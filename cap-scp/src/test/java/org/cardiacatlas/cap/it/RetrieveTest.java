@@ -257,6 +257,9 @@ class RetrieveTest {
         assertTrue(Dcmtk.storescu(server.port(), List.of(), CStoreTest.paths(g.files())).ok());
         int port = TestDatabase.freePort();
         Path dir = gen.resolve("inbox-DIES");
+        if (Files.exists(dir)) {
+            ProcessLifecycleTest.deleteTree(dir);
+        }
         Files.createDirectories(dir);
         ProcessBuilder pb = new ProcessBuilder("storescp", "-aet", "DIES", "-od", dir.toString(), String.valueOf(port))
                 .redirectErrorStream(true).redirectOutput(gen.resolve("storescp-DIES.log").toFile());
