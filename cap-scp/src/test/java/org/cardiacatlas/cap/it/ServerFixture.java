@@ -53,6 +53,8 @@ final class ServerFixture implements AutoCloseable {
         o.put(Option.DATA_DIR, dir.toString());
         o.put(Option.STORAGE_DIR, dir.resolve("archive").toString());
         o.put(Option.DB_URL, TestDatabase.url());
+        o.put(Option.DB_USER, TestDatabase.user());
+        o.put(Option.DB_PASSWORD, TestDatabase.password());
         o.put(Option.PACS_SCHEMA, "pacs_t" + n);
         o.put(Option.XPACS_SCHEMA, "xpacs_t" + n);
         o.put(Option.PORT, String.valueOf(TestDatabase.freePort()));
@@ -90,7 +92,7 @@ final class ServerFixture implements AutoCloseable {
 
     /** Rows of a query on this server's PACS schema; {pacs} in the SQL is replaced by its name. */
     List<Map<String, Object>> rows(String sql, Object... params) {
-        try (Connection c = TestDatabase.connect();
+        try (Connection c = connect();
                 PreparedStatement ps = c.prepareStatement(sql.replace("{pacs}", pacs))) {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);
@@ -110,6 +112,12 @@ final class ServerFixture implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** This server's database, which may not be the shared test database. */
+    Connection connect() throws SQLException {
+        return java.sql.DriverManager.getConnection(options.get(Option.DB_URL) + "?sslMode=DISABLED&allowPublicKeyRetrieval=true",
+                options.get(Option.DB_USER), options.get(Option.DB_PASSWORD));
     }
 
     long count(String table) {

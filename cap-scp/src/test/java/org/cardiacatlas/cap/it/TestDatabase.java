@@ -10,7 +10,9 @@ import org.cardiacatlas.cap.common.EmbeddedDatabase;
 
 /**
  * One embedded MariaDB for the whole test run (starting one takes seconds); every server
- * fixture gets schemas of its own on it.
+ * fixture gets schemas of its own on it. With CAP_TEST_DB_URL (and CAP_TEST_DB_USER,
+ * CAP_TEST_DB_PASSWORD) in the environment the suite runs on that external MySQL 8 or MariaDB
+ * server instead.
  */
 final class TestDatabase {
 
@@ -21,6 +23,10 @@ final class TestDatabase {
     }
 
     static synchronized String url() {
+        String external = System.getenv("CAP_TEST_DB_URL");
+        if (external != null && !external.isBlank()) {
+            return external.trim();
+        }
         if (db == null) {
             int port = freePort();
             db = EmbeddedDatabase.start(Path.of("target", "it", "db-" + port).toAbsolutePath(), port);
@@ -30,8 +36,18 @@ final class TestDatabase {
         return url;
     }
 
+    static String user() {
+        String u = System.getenv("CAP_TEST_DB_USER");
+        return u == null || u.isBlank() ? "root" : u;
+    }
+
+    static String password() {
+        String p = System.getenv("CAP_TEST_DB_PASSWORD");
+        return p == null ? "" : p;
+    }
+
     static Connection connect() throws SQLException {
-        return DriverManager.getConnection(url() + "?sslMode=DISABLED&allowPublicKeyRetrieval=true", "root", "");
+        return DriverManager.getConnection(url() + "?sslMode=DISABLED&allowPublicKeyRetrieval=true", user(), password());
     }
 
     static int freePort() {

@@ -241,7 +241,7 @@ class XpacsTest {
             // a broken chain is reported by check and mended by sync
             Map<String, Object> head = x(pacsOnly, "SELECT first_history_id FROM {xpacs}.PATIENT_INFO WHERE PatientID = 'XPE00002'").get(0);
             x(pacsOnly, "SELECT 1").size();
-            try (java.sql.Connection c = TestDatabase.connect()) {
+            try (java.sql.Connection c = pacsOnly.connect()) {
                 c.createStatement().executeUpdate("UPDATE " + pacsOnly.options.get(Option.XPACS_SCHEMA)
                         + ".PATIENT_HISTORY SET Next_id = NULL WHERE id = " + head.get("first_history_id"));
             }
