@@ -97,6 +97,15 @@ final class CharacterSets {
         }
     }
 
+    /** The defined terms of PS3.3 C.12.1.1.2 (and "ISO_IR 6", which some send for the default). */
+    private static final java.util.Set<String> TERMS = java.util.Set.of("", "ISO_IR 6", "ISO 2022 IR 6",
+            "ISO_IR 100", "ISO_IR 101", "ISO_IR 109", "ISO_IR 110", "ISO_IR 144", "ISO_IR 127", "ISO_IR 126",
+            "ISO_IR 138", "ISO_IR 148", "ISO_IR 203", "ISO_IR 13", "ISO_IR 166", "ISO_IR 192", "GB18030", "GBK");
+
+    static boolean isKnown(String term) {
+        return TERMS.contains(term) || DESIGNATIONS.containsKey(term);
+    }
+
     static boolean isDefault(String[] values) {
         return values.length == 0 || values.length == 1 && (values[0].isEmpty() || values[0].equals("ISO_IR 6"));
     }

@@ -45,7 +45,13 @@ final class DimseDispatcher {
                 throw e;
             }
             DimseRequest rq = receiver.request();
-            DimseResponse response = dispatch(rq, receiver.refusal(), new ResponseChannel(association, peerInput, rq));
+            DimseResponse response;
+            try {
+                response = dispatch(rq, receiver.refusal(), new ResponseChannel(association, peerInput, rq));
+            } catch (ResponseChannel.PeerGone e) {
+                // the peer went away while pending responses were sent: nothing left to answer
+                throw new DicomNetworkException(e.getMessage());
+            }
             association.send(rq.presentationContextId(), CommandSets.response(rq, response), null);
             context.busy = false;
             if (stopping.getAsBoolean()) {
@@ -71,6 +77,8 @@ final class DimseDispatcher {
                     e.getCause() == null ? "" : ", cause: " + e.getCause());
             LOG.debug("failure trace", e);
             return new DimseResponse(e.status(), e.errorComment(), null);
+        } catch (ResponseChannel.PeerGone e) {
+            throw e;
         } catch (RuntimeException e) {
             rq.association().failures++;
             LOG.error("{} failed: status 0x0110 (internal error: {})", rq.describe(), e.toString(), e);

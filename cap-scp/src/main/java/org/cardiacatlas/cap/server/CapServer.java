@@ -5,9 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.cardiacatlas.cap.archive.ArchiveStorage;
 import org.cardiacatlas.cap.archive.PacsIndex;
+import org.cardiacatlas.cap.archive.PacsQuery;
 import org.cardiacatlas.cap.common.CapConfig;
 import org.cardiacatlas.cap.common.Database;
 import org.cardiacatlas.cap.scp.CEchoScp;
+import org.cardiacatlas.cap.scp.CFindScp;
 import org.cardiacatlas.cap.scp.CStoreScp;
 import org.cardiacatlas.cap.scp.DicomListener;
 import org.cardiacatlas.cap.scp.DimseServiceRegistry;
@@ -36,13 +38,17 @@ public final class CapServer implements AutoCloseable {
             LOG.info("  {}", line);
         }
         List<Class<?>> mappers = new ArrayList<>(PacsIndex.mappers());
+        mappers.addAll(PacsQuery.mappers());
         Database database = Database.open(config, mappers);
         try {
             ArchiveStorage storage = new ArchiveStorage(config.storageDir());
             PacsIndex index = new PacsIndex(database.sessions(), config.aet(), storage.root().toString());
             DimseServiceRegistry registry = new DimseServiceRegistry()
                     .register(new CEchoScp())
-                    .register(new CStoreScp(storage, index));
+                    .register(new CStoreScp(storage, index))
+                    .register(new CFindScp(new PacsQuery(database.sessions(), config.aet(),
+                            config.integer(CapConfig.Option.MAX_MATCHES),
+                            config.bool(CapConfig.Option.CASE_SENSITIVE_NAMES))));
             DicomListener listener = new DicomListener(config.aet(), config.bool(CapConfig.Option.CHECK_CALLED_AET),
                     config.allowedCallingAets(), config.integer(CapConfig.Option.MAX_PDU_LENGTH),
                     config.integer(CapConfig.Option.IDLE_TIMEOUT), config.integer(CapConfig.Option.MAX_ASSOCIATIONS),
