@@ -1,7 +1,7 @@
 package org.cardiacatlas.cap.archive;
 
 /** Query/Retrieve Level (0008,0052), from the top of the hierarchy down (PS3.4 C.3). */
-public enum QueryRetrieveLevel {
+enum QueryRetrieveLevel {
     PATIENT, STUDY, SERIES, IMAGE;
 
     boolean isBelow(QueryRetrieveLevel other) {

@@ -23,6 +23,8 @@ public final class AssociationContext {
     long storedBytes;
     long failures;
     long echoes;
+    long queries;
+    long matches;
 
     AssociationContext(String remote) {
         this.remote = remote;
@@ -54,9 +56,14 @@ public final class AssociationContext {
         storedBytes += bytes;
     }
 
+    void countQuery(long matchesSent) {
+        queries++;
+        matches += matchesSent;
+    }
+
     String totals() {
-        return "stored " + stored + " (" + storedBytes + " bytes), failures " + failures + ", echoes " + echoes
-                + ", " + millis() + " ms";
+        return "stored " + stored + " (" + storedBytes + " bytes), queries " + queries + " (" + matches
+                + " matches), failures " + failures + ", echoes " + echoes + ", " + millis() + " ms";
     }
 
     @Override

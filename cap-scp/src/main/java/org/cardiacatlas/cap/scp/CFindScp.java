@@ -72,6 +72,7 @@ public final class CFindScp implements DimseService {
             }
         });
         long ms = (System.nanoTime() - t0) / 1_000_000;
+        rq.association().countQuery(r.matches());
         if (r.cancelled()) {
             LOG.info("C-FIND cancelled by the peer after {} matches ({} ms)", r.matches(), ms);
             return new DimseResponse(CANCEL, null, null);
