@@ -71,34 +71,41 @@ public final class PacsQuery {
         Answers answers = new Answers(rq, retrieveAet);
         int matches = 0;
         long after = 0;
-        try (SqlSession s = sessions.openSession()) {
-            FindMapper mapper = s.getMapper(FindMapper.class);
-            while (true) {
+        while (true) {
+            if (sink.cancelled()) {
+                return new Result(true, matches);
+            }
+            List<MatchRow> page = page(rq, after);
+            for (MatchRow row : page) {
+                after = row.pk(rq.level);
+                AttributeList answer = answers.answer(row);
+                if (answer == null) {
+                    continue;
+                }
+                if (maxMatches > 0 && matches == maxMatches) {
+                    throw new DicomServiceException(DicomServiceException.OUT_OF_RESOURCES,
+                            "more than " + maxMatches + " matches: narrow the query");
+                }
+                // the peer's C-CANCEL-RQ is looked for before every match (PS3.4 C.4.1.3.1)
                 if (sink.cancelled()) {
                     return new Result(true, matches);
                 }
-                List<MatchRow> page = mapper.selectMatches(rq.sql, after, PAGE);
-                for (MatchRow row : page) {
-                    after = row.pk(rq.level);
-                    AttributeList answer = answers.answer(row);
-                    if (answer == null) {
-                        continue;
-                    }
-                    if (maxMatches > 0 && matches == maxMatches) {
-                        throw new DicomServiceException(DicomServiceException.OUT_OF_RESOURCES,
-                                "more than " + maxMatches + " matches: narrow the query");
-                    }
-                    // the peer's C-CANCEL-RQ is looked for before every match (PS3.4 C.4.1.3.1)
-                    if (sink.cancelled()) {
-                        return new Result(true, matches);
-                    }
-                    sink.pending(answer, rq.unsupportedKeys);
-                    matches++;
-                }
-                if (page.size() < PAGE) {
-                    return new Result(false, matches);
-                }
+                sink.pending(answer, rq.unsupportedKeys);
+                matches++;
             }
+            if (page.size() < PAGE) {
+                return new Result(false, matches);
+            }
+        }
+    }
+
+    /**
+     * One page in a session of its own: the connection goes back to the pool before the page's
+     * answers go out, however slowly the peer reads them.
+     */
+    private List<MatchRow> page(FindRequest rq, long after) throws DicomServiceException {
+        try (SqlSession s = sessions.openSession()) {
+            return s.getMapper(FindMapper.class).selectMatches(rq.sql, after, PAGE);
         } catch (PersistenceException e) {
             throw new DicomServiceException(DicomServiceException.UNABLE_TO_PROCESS,
                     "database failure: " + PacsIndex.rootMessage(e), e);

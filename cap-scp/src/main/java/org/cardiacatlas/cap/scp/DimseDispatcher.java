@@ -1,5 +1,7 @@
 package org.cardiacatlas.cap.scp;
 
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.network.AReleaseException;
 import com.pixelmed.network.Association;
 import com.pixelmed.network.DicomNetworkException;
@@ -45,6 +47,14 @@ final class DimseDispatcher {
                 throw e;
             }
             DimseRequest rq = receiver.request();
+            if (rq.commandField() == DimseRequest.C_CANCEL_RQ) {
+                // it came after the final response of its request: nothing left to cancel, and a
+                // C-CANCEL-RQ has no response (PS3.7 9.3.2.3)
+                LOG.debug("C-CANCEL-RQ for message {} after its final response: ignored",
+                        Attribute.getSingleIntegerValueOrDefault(rq.command(), TagFromName.MessageIDBeingRespondedTo, -1));
+                context.busy = false;
+                continue;
+            }
             DimseResponse response;
             try {
                 response = dispatch(rq, receiver.refusal(), new ResponseChannel(association, peerInput, rq));

@@ -490,6 +490,14 @@ class CFindTest {
             RawFind.Responses all = f.responses();
             assertEquals(0x0000, all.finalStatus());
             assertEquals(BIG, all.identifiers().size());
+            // a C-CANCEL-RQ that comes after the final response has nothing to cancel: no answer
+            f.cancel();
+            AttributeList one = new AttributeList();
+            put(one, TagFromName.QueryRetrieveLevel, "STUDY");
+            put(one, TagFromName.PatientID, fna(0).patientId());
+            f.send(RawFind.encode(one));
+            RawFind.Responses next = f.responses();
+            assertEquals(List.of(0xFF00, 0x0000), next.statuses());
         }
     }
 
