@@ -22,10 +22,6 @@ final class FindQuery {
         conditions.add(c);
     }
 
-    QueryRetrieveLevel level() {
-        return level;
-    }
-
     void needBlob(QueryRetrieveLevel l) {
         switch (l) {
             case PATIENT -> patientAttrs = true;

@@ -152,6 +152,9 @@ final class FindRequest {
         if (code.isEmpty()) {
             throw refused("no Query/Retrieve Level (0008,0052)");
         }
+        if (identifier.get(TagFromName.QueryRetrieveLevel).getVM() > 1) {
+            throw refused("more than one Query/Retrieve Level (0008,0052)");
+        }
         QueryRetrieveLevel level = null;
         for (QueryRetrieveLevel l : model.levels()) {
             if (l.name().equals(code)) {

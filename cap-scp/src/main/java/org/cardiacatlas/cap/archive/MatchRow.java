@@ -21,7 +21,6 @@ final class MatchRow {
     byte[] seriesAttrs;
     Long instancePk;
     String sopIuid;
-    String sopCuid;
     byte[] instAttrs;
     /** retrieve_aets and availability of the row at the query level */
     String retrieveAets;

@@ -581,6 +581,7 @@ class CFindTest {
             {"A900", "no Query/Retrieve Level", new String[] {"PatientID=x"}},
             {"A900", "Query/Retrieve Level 'FOO'", new String[] {"QueryRetrieveLevel=FOO"}},
             {"A900", "Query/Retrieve Level 'PATIENT'", new String[] {"QueryRetrieveLevel=PATIENT"}},
+            {"A900", "more than one Query/Retrieve Level", new String[] {"QueryRetrieveLevel=STUDY\\SERIES"}},
             {"A900", "StudyInstanceUID (0020,000D) must be one value",
                 new String[] {"QueryRetrieveLevel=SERIES", "SeriesInstanceUID"}},
             {"A900", "StudyInstanceUID (0020,000D) must be one value",
