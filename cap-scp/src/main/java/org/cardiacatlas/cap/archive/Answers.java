@@ -81,7 +81,8 @@ final class Answers {
             case SERIES_INSTANCES -> count(t, row.seriesInstances);
             case MODALITIES_IN_STUDY -> attribute(t, k.key().getVR(), row.modsInStudy);
             case SOP_CLASSES_IN_STUDY -> attribute(t, k.key().getVR(), row.cuidsInStudy);
-            case RETRIEVE_AET -> attribute(t, k.key().getVR(), row.retrieveAets == null ? retrieveAet : row.retrieveAets);
+            case RETRIEVE_AET -> attribute(t, k.key().getVR(),
+                    row.retrieveAets == null ? retrieveAet : row.retrieveAets);
             case AVAILABILITY -> attribute(t, k.key().getVR(), AVAILABILITY[row.availability == null
                     || row.availability < 0 || row.availability > 3 ? 0 : row.availability]);
             case EMPTY -> empty(k.key());

@@ -60,7 +60,8 @@ final class FindRequest {
             NUMBER_OF_PATIENT_RELATED_INSTANCES, new Computed(Source.PATIENT_INSTANCES, QueryRetrieveLevel.PATIENT),
             TagFromName.NumberOfStudyRelatedSeries, new Computed(Source.STUDY_SERIES, QueryRetrieveLevel.STUDY),
             TagFromName.NumberOfStudyRelatedInstances, new Computed(Source.STUDY_INSTANCES, QueryRetrieveLevel.STUDY),
-            TagFromName.NumberOfSeriesRelatedInstances, new Computed(Source.SERIES_INSTANCES, QueryRetrieveLevel.SERIES),
+            TagFromName.NumberOfSeriesRelatedInstances,
+            new Computed(Source.SERIES_INSTANCES, QueryRetrieveLevel.SERIES),
             TagFromName.ModalitiesInStudy, new Computed(Source.MODALITIES_IN_STUDY, QueryRetrieveLevel.STUDY),
             TagFromName.SOPClassesInStudy, new Computed(Source.SOP_CLASSES_IN_STUDY, QueryRetrieveLevel.STUDY));
 
@@ -91,7 +92,8 @@ final class FindRequest {
     private static final Map<AttributeTag, Column> COLUMNS = Map.ofEntries(
             Map.entry(TagFromName.PatientID, new Column(Kind.STRING, "p.pat_id")),
             Map.entry(TagFromName.IssuerOfPatientID, new Column(Kind.STRING, "p.pat_id_issuer")),
-            Map.entry(TagFromName.PatientName, new Column(Kind.PERSON_NAME, "p.pat_name", "p.pat_i_name", "p.pat_p_name")),
+            Map.entry(TagFromName.PatientName,
+                    new Column(Kind.PERSON_NAME, "p.pat_name", "p.pat_i_name", "p.pat_p_name")),
             Map.entry(TagFromName.PatientBirthDate, new Column(Kind.DATE_STRING, "p.pat_birthdate")),
             Map.entry(TagFromName.PatientSex, new Column(Kind.STRING, "p.pat_sex")),
             Map.entry(TagFromName.StudyInstanceUID, new Column(Kind.UID, "st.study_iuid")),
@@ -138,7 +140,8 @@ final class FindRequest {
     boolean unsupportedKeys;
     private int values;
 
-    private FindRequest(InformationModel model, QueryRetrieveLevel level, String levelCode, boolean caseSensitiveNames) {
+    private FindRequest(InformationModel model, QueryRetrieveLevel level, String levelCode,
+            boolean caseSensitiveNames) {
         this.model = model;
         this.level = level;
         this.levelCode = levelCode;

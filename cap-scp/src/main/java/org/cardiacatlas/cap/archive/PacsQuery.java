@@ -118,7 +118,8 @@ public final class PacsQuery {
      */
     public List<String> explain(InformationModel model, AttributeList identifier) throws DicomServiceException {
         FindRequest rq = FindRequest.parse(model, identifier, caseSensitiveNames);
-        MappedStatement ms = sessions.getConfiguration().getMappedStatement(FindMapper.class.getName() + ".selectMatches");
+        MappedStatement ms = sessions.getConfiguration()
+                .getMappedStatement(FindMapper.class.getName() + ".selectMatches");
         MapperMethod.ParamMap<Object> params = new MapperMethod.ParamMap<>();
         params.put("q", rq.sql);
         params.put("after", 0L);
@@ -143,7 +144,8 @@ public final class PacsQuery {
                 }
             }
         } catch (SQLException e) {
-            throw new DicomServiceException(DicomServiceException.UNABLE_TO_PROCESS, "cannot explain: " + e.getMessage(), e);
+            throw new DicomServiceException(DicomServiceException.UNABLE_TO_PROCESS,
+                    "cannot explain: " + e.getMessage(), e);
         }
         return lines;
     }

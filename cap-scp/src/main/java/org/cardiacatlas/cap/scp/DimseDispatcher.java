@@ -51,7 +51,8 @@ final class DimseDispatcher {
                 // it came after the final response of its request: nothing left to cancel, and a
                 // C-CANCEL-RQ has no response (PS3.7 9.3.2.3)
                 LOG.debug("C-CANCEL-RQ for message {} after its final response: ignored",
-                        Attribute.getSingleIntegerValueOrDefault(rq.command(), TagFromName.MessageIDBeingRespondedTo, -1));
+                        Attribute.getSingleIntegerValueOrDefault(rq.command(),
+                                TagFromName.MessageIDBeingRespondedTo, -1));
                 context.busy = false;
                 continue;
             }

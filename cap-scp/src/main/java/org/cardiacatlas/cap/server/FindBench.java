@@ -216,7 +216,8 @@ public final class FindBench {
 
     private static void put(AttributeList l, AttributeTag t, SpecificCharacterSet cs, String... values)
             throws DicomException {
-        Attribute a = AttributeFactory.newAttribute(t, AttributeList.getDictionary().getValueRepresentationFromTag(t), cs);
+        byte[] vr = AttributeList.getDictionary().getValueRepresentationFromTag(t);
+        Attribute a = AttributeFactory.newAttribute(t, vr, cs);
         for (String v : values) {
             a.addValue(v);
         }
