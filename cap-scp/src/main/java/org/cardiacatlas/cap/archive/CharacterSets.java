@@ -110,14 +110,18 @@ final class CharacterSets {
         return values.length == 0 || values.length == 1 && (values[0].isEmpty() || values[0].equals("ISO_IR 6"));
     }
 
-    /** A character set for these values of (0008,0005) that encodes as well as it decodes. */
-    static SpecificCharacterSet of(String[] values) {
+    static boolean hasCodeExtensions(String[] values) {
         for (String v : values) {
             if (v.startsWith("ISO 2022")) {
-                return new CodeExtensions(values);
+                return true;
             }
         }
-        return new SpecificCharacterSet(values);
+        return false;
+    }
+
+    /** A character set for these values of (0008,0005) that encodes as well as it decodes. */
+    static SpecificCharacterSet of(String[] values) {
+        return hasCodeExtensions(values) ? new CodeExtensions(values) : new SpecificCharacterSet(values);
     }
 
     /** Makes every string of the list (and of its sequence items) encode in this character set. */

@@ -5,7 +5,6 @@ import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.DicomOutputStream;
-import com.pixelmed.dicom.SpecificCharacterSet;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.TransferSyntax;
 import com.pixelmed.dicom.ValueRepresentation;
@@ -214,9 +213,9 @@ final class PacsAttributes {
         if (cs != null) {
             to.put(cs.getTag(), cs);
             // PixelMed decodes ISO 2022 code extensions (Japanese, Korean) but writes them as '?'
-            SpecificCharacterSet encoder = CharacterSets.of(CharacterSets.values(to));
-            if (encoder instanceof CharacterSets.CodeExtensions) {
-                CharacterSets.apply(from, encoder);
+            String[] values = CharacterSets.values(to);
+            if (CharacterSets.hasCodeExtensions(values)) {
+                CharacterSets.apply(from, CharacterSets.of(values));
             }
         }
     }
