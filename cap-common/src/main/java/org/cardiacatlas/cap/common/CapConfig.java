@@ -49,7 +49,11 @@ public final class CapConfig {
         VERIFY_MD5("verify-md5", "false", "check each file's MD5 against the index before sending it (size is always checked)"),
         MAX_ASSOCIATIONS("max-associations", "64", "associations served at once; more are rejected"),
         MAX_PDU_LENGTH("max-pdu-length", "262144", "maximum P-DATA PDU length we receive"),
-        IDLE_TIMEOUT("idle-timeout", "60", "seconds without a PDU before an association is aborted");
+        IDLE_TIMEOUT("idle-timeout", "60", "seconds without a PDU before an association is aborted"),
+        MAX_MATCHES("max-matches", "10000",
+                "C-FIND answers at most this many matches; a larger answer ends with status A700 (0: no limit)"),
+        CASE_SENSITIVE_NAMES("case-sensitive-names", "false",
+                "C-FIND matches person names case- and accent-sensitively");
 
         final String key;
         final String defaultValue;
@@ -205,6 +209,7 @@ public final class CapConfig {
         checkRange(Option.MAX_PDU_LENGTH, 4096, 16 * 1024 * 1024);
         checkRange(Option.IDLE_TIMEOUT, 1, 86400);
         checkRange(Option.XPACS_RETRY, 1, 86400);
+        checkRange(Option.MAX_MATCHES, 0, Integer.MAX_VALUE - 1);
         for (Option o : List.of(Option.PACS_SCHEMA, Option.XPACS_SCHEMA)) {
             // schema names are spliced into SQL as identifiers, so only plain names pass
             if (!get(o).matches("[A-Za-z_][A-Za-z0-9_]{0,63}")) {
@@ -218,6 +223,7 @@ public final class CapConfig {
         } catch (java.util.regex.PatternSyntaxException e) {
             throw new IllegalArgumentException("--cap-id-pattern is not a regular expression: " + e.getDescription());
         }
+        bool(Option.CASE_SENSITIVE_NAMES);
     }
 
     private void checkRange(Option o, int min, int max) {

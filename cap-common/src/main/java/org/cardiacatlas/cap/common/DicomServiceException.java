@@ -13,6 +13,9 @@ public class DicomServiceException extends Exception {
     public static final int OUT_OF_RESOURCES = 0xA700;
     public static final int DATA_SET_DOES_NOT_MATCH_SOP_CLASS = 0xA900;
     public static final int CANNOT_UNDERSTAND = 0xC000;
+    /** C-FIND failures (PS3.4 C.4.1.1.4): the identifier breaks the model's rules, or cannot be processed. */
+    public static final int IDENTIFIER_DOES_NOT_MATCH_SOP_CLASS = 0xA900;
+    public static final int UNABLE_TO_PROCESS = 0xC000;
 
     private final int status;
 

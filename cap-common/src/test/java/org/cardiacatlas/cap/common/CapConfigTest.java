@@ -54,6 +54,9 @@ class CapConfigTest {
         assertThrows(IllegalArgumentException.class,
                 () -> CapConfig.load(new String[] {"--aet", "WAY_TOO_LONG_AE_TITLE"}, Map.of()));
         assertThrows(IllegalArgumentException.class, () -> CapConfig.load(new String[] {"--port"}, Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> CapConfig.load(new String[] {"--max-matches", "-1"}, Map.of()));
+        assertThrows(IllegalArgumentException.class,
+                () -> CapConfig.load(new String[] {"--case-sensitive-names", "maybe"}, Map.of()));
         assertThrows(IllegalArgumentException.class,
                 () -> CapConfig.load(new String[] {"--config", dir.resolve("missing").toString()}, Map.of()));
     }
@@ -74,6 +77,8 @@ class CapConfigTest {
         assertEquals(dir.resolve("archive"), c.storageDir());
         assertEquals(dir.resolve("logs"), c.logDir());
         assertTrue(c.embeddedDatabase());
+        assertEquals(10000, c.integer(CapConfig.Option.MAX_MATCHES));
+        assertEquals(false, c.bool(CapConfig.Option.CASE_SENSITIVE_NAMES));
         assertEquals(java.util.Set.of("A", "B", "C"), c.allowedCallingAets());
     }
 }

@@ -212,6 +212,11 @@ final class PacsAttributes {
         Attribute cs = from.get(TagFromName.SpecificCharacterSet);
         if (cs != null) {
             to.put(cs.getTag(), cs);
+            // PixelMed decodes ISO 2022 code extensions (Japanese, Korean) but writes them as '?'
+            String[] values = CharacterSets.values(to);
+            if (CharacterSets.hasCodeExtensions(values)) {
+                CharacterSets.apply(from, CharacterSets.of(values));
+            }
         }
     }
 

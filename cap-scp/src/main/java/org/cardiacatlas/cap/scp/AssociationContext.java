@@ -60,6 +60,11 @@ public final class AssociationContext {
         storedBytes += bytes;
     }
 
+    void countQuery(long matchesSent) {
+        queries++;
+        matches += matchesSent;
+    }
+
     String totals() {
         return "stored " + stored + " (" + storedBytes + " bytes), failures " + failures + ", queries " + queries
                 + " (" + matches + " matches), retrieves " + retrieves + " (" + subOperations + " sub-operations), echoes "

@@ -1,5 +1,7 @@
 package org.cardiacatlas.cap.scp;
 
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.network.AReleaseException;
 import com.pixelmed.network.Association;
 import com.pixelmed.network.DicomNetworkException;
@@ -45,7 +47,22 @@ final class DimseDispatcher {
                 throw e;
             }
             DimseRequest rq = receiver.request();
-            DimseResponse response = dispatch(rq, receiver.refusal(), new ResponseChannel(association, peerInput, rq));
+            if (rq.commandField() == DimseRequest.C_CANCEL_RQ) {
+                // it came after the final response of its request: nothing left to cancel, and a
+                // C-CANCEL-RQ has no response (PS3.7 9.3.2.3)
+                LOG.debug("C-CANCEL-RQ for message {} after its final response: ignored",
+                        Attribute.getSingleIntegerValueOrDefault(rq.command(),
+                                TagFromName.MessageIDBeingRespondedTo, -1));
+                context.busy = false;
+                continue;
+            }
+            DimseResponse response;
+            try {
+                response = dispatch(rq, receiver.refusal(), new ResponseChannel(association, peerInput, rq));
+            } catch (ResponseChannel.PeerGone e) {
+                // the peer went away while pending responses were sent: nothing left to answer
+                throw new DicomNetworkException(e.getMessage());
+            }
             byte[] data = response.dataSet() == null ? null
                     : ResponseChannel.encode(response.dataSet(), rq.transferSyntaxUid());
             Messages.send(association, rq.presentationContextId(), CommandSets.response(rq, response, data != null), data);
@@ -76,6 +93,8 @@ final class DimseDispatcher {
             LOG.debug("failure trace", e);
             rq.audit(e.status(), e.getMessage()).write();
             return new DimseResponse(e.status(), e.errorComment(), null);
+        } catch (ResponseChannel.PeerGone e) {
+            throw e;
         } catch (RuntimeException e) {
             rq.association().failures++;
             LOG.error("{} failed: status 0x0110 (internal error: {})", rq.describe(), e.toString());

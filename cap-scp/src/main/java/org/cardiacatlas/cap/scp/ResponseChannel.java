@@ -48,7 +48,7 @@ public final class ResponseChannel {
             byte[] command = CommandSets.response(rq, new DimseResponse(status, null, extraCommand), data != null);
             Messages.send(association, rq.presentationContextId(), command, data);
         } catch (DicomNetworkException e) {
-            throw new UncheckedIOException(new IOException("cannot send a pending response: " + e.getMessage(), e));
+            throw new PeerGone(new IOException("cannot send a pending response: " + e.getMessage(), e));
         }
     }
 
@@ -69,9 +69,16 @@ public final class ResponseChannel {
                 association.waitForOnePDataPDU();
             }
         } catch (IOException | DicomNetworkException | AReleaseException e) {
-            throw new UncheckedIOException(new IOException("association lost while serving: " + e.getMessage(), e));
+            throw new PeerGone(new IOException("association lost while serving: " + e.getMessage(), e));
         }
         return cancelled;
+    }
+
+    /** The association is over while a service runs: the dispatcher ends it without an answer. */
+    static final class PeerGone extends UncheckedIOException {
+        PeerGone(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
     }
 
     static byte[] encode(AttributeList list, String transferSyntaxUid) {

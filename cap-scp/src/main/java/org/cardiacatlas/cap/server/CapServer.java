@@ -5,10 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.cardiacatlas.cap.archive.ArchiveStorage;
 import org.cardiacatlas.cap.archive.PacsIndex;
+import org.cardiacatlas.cap.archive.PacsQuery;
 import org.cardiacatlas.cap.archive.RetrieveIndex;
 import org.cardiacatlas.cap.common.CapConfig;
 import org.cardiacatlas.cap.common.Database;
 import org.cardiacatlas.cap.scp.CEchoScp;
+import org.cardiacatlas.cap.scp.CFindScp;
 import org.cardiacatlas.cap.scp.CGetScp;
 import org.cardiacatlas.cap.scp.CMoveScp;
 import org.cardiacatlas.cap.scp.CStoreScp;
@@ -47,6 +49,7 @@ public final class CapServer implements AutoCloseable {
         List<Class<?>> mappers = new ArrayList<>(PacsIndex.mappers());
         mappers.addAll(XpacsSync.mappers());
         mappers.addAll(RetrieveIndex.mappers());
+        mappers.addAll(PacsQuery.mappers());
         Database database = Database.open(config, mappers);
         XpacsCatchUp catchUp = null;
         try {
@@ -61,7 +64,10 @@ public final class CapServer implements AutoCloseable {
             PacsIndex index = new PacsIndex(database.sessions(), config.aet(), storage.root().toString(), hook);
             DimseServiceRegistry registry = new DimseServiceRegistry()
                     .register(new CEchoScp())
-                    .register(new CStoreScp(storage, index));
+                    .register(new CStoreScp(storage, index))
+                    .register(new CFindScp(new PacsQuery(database.sessions(), config.aet(),
+                            config.integer(CapConfig.Option.MAX_MATCHES),
+                            config.bool(CapConfig.Option.CASE_SENSITIVE_NAMES))));
             RetrieveIndex retrieve = new RetrieveIndex(database.sessions());
             boolean verifyMd5 = config.bool(CapConfig.Option.VERIFY_MD5);
             registry.register(new CMoveScp(retrieve, storage, config.aet(), verifyMd5))

@@ -65,8 +65,14 @@ final class ServerFixture implements AutoCloseable {
 
     /** A second server on the same database schemas and archive folder. */
     ServerFixture sibling() {
+        return sibling(Map.of());
+    }
+
+    /** A second server on the same schemas and archive folder, with other options. */
+    ServerFixture sibling(Map<Option, String> overrides) {
         Map<Option, String> o = new EnumMap<>(options);
         o.put(Option.PORT, String.valueOf(TestDatabase.freePort()));
+        o.putAll(overrides);
         return launch(o);
     }
 
