@@ -1,6 +1,8 @@
 package org.cardiacatlas.cap.scp;
 
+import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.TransferSyntax;
@@ -73,6 +75,12 @@ public final class CFindScp implements DimseService {
         });
         double ms = Math.round((System.nanoTime() - t0) / 100_000.0) / 10.0;
         rq.association().countQuery(r.matches());
+        rq.matches(r.matches());
+        String patient = Attribute.getSingleStringValueOrEmptyString(identifier, TagFromName.PatientID).trim();
+        String study = Attribute.getDelimitedStringValuesOrEmptyString(identifier, TagFromName.StudyInstanceUID).trim();
+        // the audit names what was asked for when it is one patient or one study
+        rq.about(patient.isEmpty() || patient.contains("*") || patient.contains("?") ? null : patient,
+                study.isEmpty() || study.contains("\\") ? null : study, null, 0);
         if (r.cancelled()) {
             LOG.info("C-FIND cancelled by the peer after {} matches ({} ms)", r.matches(), ms);
             return new DimseResponse(CANCEL, null, null);

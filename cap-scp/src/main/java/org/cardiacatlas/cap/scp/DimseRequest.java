@@ -28,6 +28,7 @@ public final class DimseRequest {
     private String studyUid;
     private String seriesUid;
     private long bytes;
+    private Long matches;
 
     DimseRequest(AssociationContext association, AttributeList command, byte presentationContextId,
             String transferSyntaxUid) {
@@ -82,13 +83,18 @@ public final class DimseRequest {
         this.bytes = bytes;
     }
 
+    /** How many matches a query answered, for the audit log. */
+    public void matches(long n) {
+        this.matches = n;
+    }
+
     Audit.Event audit(int status, String detail) {
         String name = describe();
         int space = name.indexOf(' ');
         return association.audit(space < 0 ? name : name.substring(0, space)).status(status)
                 .with("patient", patientId).with("study", studyUid).with("series", seriesUid)
                 .with("sop", affectedSopInstanceUid().isEmpty() ? null : affectedSopInstanceUid())
-                .with("bytes", bytes > 0 ? bytes : null).with("detail", detail);
+                .with("bytes", bytes > 0 ? bytes : null).with("matches", matches).with("detail", detail);
     }
 
     public DataSetSink data() {
