@@ -198,7 +198,8 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    static String rootMessage(Throwable e) {
+    /** The innermost cause's message: what a log line or an Error Comment should say. */
+    public static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null) {
             t = t.getCause();

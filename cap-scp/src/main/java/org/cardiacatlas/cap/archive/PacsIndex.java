@@ -13,6 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.apache.ibatis.exceptions.PersistenceException;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
+import org.cardiacatlas.cap.common.Database;
 import org.cardiacatlas.cap.common.DicomServiceException;
 import org.cardiacatlas.cap.xpacs.XpacsHook;
 import org.slf4j.Logger;
@@ -96,7 +97,7 @@ public final class PacsIndex {
                     continue;
                 }
                 throw new DicomServiceException(DicomServiceException.PROCESSING_FAILURE,
-                        "database failure: " + rootMessage(e), e);
+                        "database failure: " + Database.rootMessage(e), e);
             }
         }
     }
@@ -383,11 +384,4 @@ public final class PacsIndex {
         }
     }
 
-    static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-    }
 }

@@ -108,7 +108,7 @@ public final class PacsQuery {
             return s.getMapper(FindMapper.class).selectMatches(rq.sql, after, PAGE);
         } catch (PersistenceException e) {
             throw new DicomServiceException(DicomServiceException.UNABLE_TO_PROCESS,
-                    "database failure: " + PacsIndex.rootMessage(e), e);
+                    "database failure: " + org.cardiacatlas.cap.common.Database.rootMessage(e), e);
         }
     }
 

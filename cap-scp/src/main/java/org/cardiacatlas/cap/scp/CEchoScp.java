@@ -1,7 +1,6 @@
 package org.cardiacatlas.cap.scp;
 
 import com.pixelmed.dicom.SOPClass;
-import com.pixelmed.dicom.TransferSyntax;
 
 /** Verification (PS3.4 Annex A). */
 public final class CEchoScp implements DimseService {
@@ -18,7 +17,7 @@ public final class CEchoScp implements DimseService {
 
     @Override
     public boolean acceptsTransferSyntax(String ts) {
-        return TransferSyntax.ImplicitVRLittleEndian.equals(ts) || TransferSyntax.ExplicitVRLittleEndian.equals(ts);
+        return DimseService.uncompressedLittleEndian(ts);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.cardiacatlas.cap.scp;
 
-import com.pixelmed.dicom.TransferSyntax;
 import java.util.List;
 import org.cardiacatlas.cap.archive.ArchiveStorage;
 import org.cardiacatlas.cap.archive.LocatedInstance;
@@ -38,7 +37,7 @@ public final class CGetScp implements DimseService {
 
     @Override
     public boolean acceptsTransferSyntax(String ts) {
-        return TransferSyntax.ImplicitVRLittleEndian.equals(ts) || TransferSyntax.ExplicitVRLittleEndian.equals(ts);
+        return DimseService.uncompressedLittleEndian(ts);
     }
 
     @Override

@@ -51,7 +51,7 @@ public final class CMoveScp implements DimseService {
 
     @Override
     public boolean acceptsTransferSyntax(String ts) {
-        return TransferSyntax.ImplicitVRLittleEndian.equals(ts) || TransferSyntax.ExplicitVRLittleEndian.equals(ts);
+        return DimseService.uncompressedLittleEndian(ts);
     }
 
     @Override

@@ -17,6 +17,11 @@ public interface DimseService {
     /** Whether this transfer syntax is accepted for its abstract syntaxes. */
     boolean acceptsTransferSyntax(String transferSyntaxUid);
 
+    /** The two transfer syntaxes every DICOM application supports (PS3.5 10.1, A.2): for non-storage services. */
+    static boolean uncompressedLittleEndian(String ts) {
+        return "1.2.840.10008.1.2".equals(ts) || "1.2.840.10008.1.2.1".equals(ts);
+    }
+
     /** Where the request's data set goes while it arrives; called once the command is complete. */
     default DataSetSink openDataSet(DimseRequest rq) throws DicomServiceException {
         return new MemorySink(1 << 20);
