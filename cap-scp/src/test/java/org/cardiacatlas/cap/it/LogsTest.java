@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.cardiacatlas.cap.common.SyntheticStudies;
-import org.cardiacatlas.cap.server.Main;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,11 +35,8 @@ class LogsTest {
         int port = TestDatabase.freePort();
         int dbPort = TestDatabase.freePort();
         Path console = dir.resolve("console.log");
-        Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dlogback.configurationFile=" + Path.of("..", "conf", "logback.xml").toAbsolutePath(),
-                "-cp", System.getProperty("java.class.path"), "org.cardiacatlas.cap.server.Main", "serve",
-                "--port", String.valueOf(port), "--data-dir", dir.toString(), "--embedded-db-port", String.valueOf(dbPort),
-                "--db-password", "pa55word-never-logged"))
+        Process p = new ProcessBuilder(Cli.serverProcess("serve", "--port", String.valueOf(port), "--data-dir",
+                dir.toString(), "--embedded-db-port", String.valueOf(dbPort), "--db-password", "pa55word-never-logged"))
                 .redirectErrorStream(true).redirectOutput(console.toFile()).start();
         try {
             BadInputTest.waitForLong(() -> ProcessLifecycleTest.contains(console, "listening on"), 120);
@@ -167,15 +163,7 @@ class LogsTest {
     }
 
     static Object[] run(String[] args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            int rc = Main.run(args);
-            return new Object[] {rc, buf.toString(StandardCharsets.UTF_8)};
-        } finally {
-            System.setOut(old);
-        }
+        return Cli.run(args);
     }
 
     static String[] concat(String[] a, String[] b) {

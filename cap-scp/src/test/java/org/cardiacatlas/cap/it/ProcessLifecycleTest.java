@@ -39,11 +39,7 @@ class ProcessLifecycleTest {
         // the file says one AE title, the environment another, the command line wins for the port
         Files.writeString(config, "aet = FROMFILE\nport = 1\ndb-password = s3cret-never-logged\n");
         Path log = dir.resolve("console.log");
-        ProcessBuilder pb = new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dlogback.configurationFile=" + Path.of("..", "conf", "logback.xml").toAbsolutePath(),
-                "-cp", System.getProperty("java.class.path"),
-                "org.cardiacatlas.cap.server.Main", "serve", "--config", config.toString(),
+        ProcessBuilder pb = new ProcessBuilder(Cli.serverProcess("serve", "--config", config.toString(),
                 "--port", String.valueOf(port), "--data-dir", dir.toString()))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().put("CAPSERVER_AET", "CAPSCP");

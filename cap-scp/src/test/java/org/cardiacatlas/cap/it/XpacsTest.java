@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +22,6 @@ import java.util.zip.ZipOutputStream;
 import org.cardiacatlas.cap.common.CapConfig.Option;
 import org.cardiacatlas.cap.common.SyntheticStudies;
 import org.cardiacatlas.cap.common.SyntheticStudies.StudyInfo;
-import org.cardiacatlas.cap.server.Main;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,15 +89,7 @@ class XpacsTest {
         }
         // given after the fixture's options, so that a test's own options win
         a.addAll(List.of(args));
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            int rc = Main.run(a.toArray(new String[0]));
-            return new Object[] {rc, buf.toString(StandardCharsets.UTF_8)};
-        } finally {
-            System.setOut(old);
-        }
+        return Cli.run(a.toArray(new String[0]));
     }
 
     @Test
