@@ -105,15 +105,20 @@ public final class CMoveScp implements DimseService {
     /**
      * PixelMed opens the socket of an association it initiates itself and leaves Nagle's
      * algorithm on, which with the peer's delayed ACKs stalls each sub-operation by tens of
-     * milliseconds. Its Association keeps the socket in a protected field.
+     * milliseconds; and it writes each PDU header byte by byte, flushing after each PDU, so the
+     * stream is buffered as on the associations we accept (PeekedSocket). Its Association keeps
+     * both in protected fields.
      */
     static void noDelay(Association a) {
         try {
-            java.lang.reflect.Field f = Association.class.getDeclaredField("socket");
-            f.setAccessible(true);
-            ((java.net.Socket) f.get(a)).setTcpNoDelay(true);
+            java.lang.reflect.Field socket = Association.class.getDeclaredField("socket");
+            socket.setAccessible(true);
+            ((java.net.Socket) socket.get(a)).setTcpNoDelay(true);
+            java.lang.reflect.Field out = Association.class.getDeclaredField("out");
+            out.setAccessible(true);
+            out.set(a, new java.io.BufferedOutputStream((java.io.OutputStream) out.get(a), 64 * 1024));
         } catch (ReflectiveOperationException | java.net.SocketException | RuntimeException e) {
-            LOG.debug("cannot set TCP_NODELAY on the sub-operation association: {}", e.toString());
+            LOG.debug("cannot tune the sub-operation association's socket: {}", e.toString());
         }
     }
 

@@ -1,5 +1,6 @@
 package org.cardiacatlas.cap.scp;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -34,7 +35,9 @@ final class PeekedSocket extends Socket {
     PeekedSocket(Socket s, byte[] peeked) throws IOException {
         this.s = s;
         this.in = new SequenceInputStream(new ByteArrayInputStream(peeked), s.getInputStream());
-        this.out = new ReleaseWatchingStream(s.getOutputStream());
+        // PixelMed writes each PDU header byte by byte and flushes after every PDU: buffered, a PDU
+        // leaves as one write instead of a dozen one-byte TCP segments (TCP_NODELAY is on)
+        this.out = new BufferedOutputStream(new ReleaseWatchingStream(s.getOutputStream()), 64 * 1024);
     }
 
     /**
