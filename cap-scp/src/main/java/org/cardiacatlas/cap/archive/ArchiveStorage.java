@@ -69,10 +69,6 @@ public final class ArchiveStorage {
         return root;
     }
 
-    Path incomingDir() {
-        return incoming;
-    }
-
     /** Starts an incoming file: the Part 10 header now, the data set as it arrives. */
     public IncomingFile begin(String sopClassUid, String sopInstanceUid, String transferSyntaxUid) throws IOException {
         Path tmp = incoming.resolve(UUID.randomUUID() + ".part");

@@ -25,10 +25,10 @@ public final class AssociationContext {
     long failures;
     long echoes;
     /** For the query and retrieve services: requests and what they matched or moved. */
-    public long queries;
-    public long matches;
-    public long retrieves;
-    public long subOperations;
+    long queries;
+    long matches;
+    long retrieves;
+    long subOperations;
 
     AssociationContext(String remote) {
         this.remote = remote;

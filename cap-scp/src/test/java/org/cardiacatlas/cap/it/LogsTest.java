@@ -144,7 +144,7 @@ class LogsTest {
             Thread follower = new Thread(() -> {
                 PrintStream ps = new PrintStream(followed, true, StandardCharsets.UTF_8);
                 try {
-                    org.cardiacatlas.cap.server.MainHooks.log(dir.resolve("logs"), List.of("--follow", "--op", "C-ECHO"), ps);
+                    org.cardiacatlas.cap.server.LogFollow.run(dir.resolve("logs"), List.of("--follow", "--op", "C-ECHO"), ps);
                 } catch (Exception ignored) {
                     // interrupted at the end of the test
                 }

@@ -335,6 +335,11 @@ public final class XpacsImport {
         }
     }
 
+    /** A note or file becomes an event of the patient's chain at its date (the patient is made if new). */
+    private static void addEvent(SqlSession s, String patientId8, HistoryEventRow e) {
+        XpacsChain.insert(s, XpacsChain.lockPatient(s, patientId8), e);
+    }
+
     private void write(Kind kind, SqlSession s, Checked c, List<Path> copied) throws IOException {
         Map<String, String> v = c.v;
         switch (kind) {
@@ -353,7 +358,7 @@ public final class XpacsImport {
                 s.getMapper(ClinicalNoteMapper.class).insert(n);
                 HistoryEventRow e = XpacsChain.newEvent(c.date);
                 e.clinicalNoteId = n.id;
-                XpacsChain.insert(s, XpacsChain.lockPatient(s, v.get("PatientID")), e);
+                addEvent(s, v.get("PatientID"), e);
             }
             case BASELINE -> {
                 BaselineDiagnosisRow b = new BaselineDiagnosisRow();
@@ -390,7 +395,7 @@ public final class XpacsImport {
                 s.getMapper(AuxFileMapper.class).insert(f);
                 HistoryEventRow e = XpacsChain.newEvent(c.date);
                 e.auxFileId = f.id;
-                XpacsChain.insert(s, XpacsChain.lockPatient(s, v.get("PatientID")), e);
+                addEvent(s, v.get("PatientID"), e);
             }
             case MODELS -> {
                 CapModelRow m = new CapModelRow();
