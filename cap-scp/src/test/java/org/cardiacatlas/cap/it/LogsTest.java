@@ -39,7 +39,7 @@ class LogsTest {
                 dir.toString(), "--embedded-db-port", String.valueOf(dbPort), "--db-password", "pa55word-never-logged"))
                 .redirectErrorStream(true).redirectOutput(console.toFile()).start();
         try {
-            BadInputTest.waitForLong(() -> ProcessLifecycleTest.contains(console, "listening on"), 120);
+            ProcessLifecycleTest.awaitStart(p, console, 1);
             SyntheticStudies.Generated g = SyntheticStudies.builder().prefix("LOG").imagesPerSeries(2).seed(701).build()
                     .generate(dir.resolve("gen"));
             String study = g.studies().get(0).studyInstanceUid();

@@ -46,7 +46,7 @@ class ProcessLifecycleTest {
         pb.environment().put("CAPSERVER_EMBEDDED_DB_PORT", String.valueOf(dbPort));
         Process p = pb.start();
         try {
-            BadInputTest.waitForLong(() -> contains(log, "listening on"), 120);
+            awaitStart(p, log, 1);
             String console = Files.readString(log, StandardCharsets.UTF_8);
             assertTrue(console.contains("aet                    = CAPSCP  [env CAPSERVER_AET]"), console);
             assertTrue(console.contains("port                   = " + port + "  [command line]"), console);
@@ -92,7 +92,7 @@ class ProcessLifecycleTest {
             assertTrue(acknowledged.size() >= 20);
             Process again = pb.start();
             try {
-                BadInputTest.waitForLong(() -> count(log, "listening on") >= 2, 120);
+                awaitStart(again, log, 2);
                 try (Connection c = DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + dbPort
                         + "/?sslMode=DISABLED&allowPublicKeyRetrieval=true", "root", "")) {
                     Set<String> stored = new HashSet<>();
@@ -125,6 +125,24 @@ class ProcessLifecycleTest {
     static void deleteTree(Path dir) throws IOException {
         try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
             s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    /**
+     * Waits for the n-th "listening on" of a server process; fails at once, with what the
+     * process printed, when it has died, and after 180 s otherwise.
+     */
+    static void awaitStart(Process p, Path log, int n) throws Exception {
+        long end = System.currentTimeMillis() + 180_000;
+        while (count(log, "listening on") < n) {
+            String console = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "(no output)";
+            if (!p.isAlive()) {
+                throw new AssertionError("the server exited with " + p.exitValue() + ":\n" + console);
+            }
+            if (System.currentTimeMillis() > end) {
+                throw new AssertionError("the server did not start within 180 s:\n" + console);
+            }
+            Thread.sleep(100);
         }
     }
 
