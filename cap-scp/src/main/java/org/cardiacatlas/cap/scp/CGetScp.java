@@ -1,9 +1,9 @@
 package org.cardiacatlas.cap.scp;
 
 import java.util.List;
-import org.cardiacatlas.cap.archive.ArchiveStorage;
-import org.cardiacatlas.cap.archive.LocatedInstance;
-import org.cardiacatlas.cap.archive.RetrieveIndex;
+import org.cardiacatlas.cap.store.ArchiveStorage;
+import org.cardiacatlas.cap.retrieve.LocatedInstance;
+import org.cardiacatlas.cap.retrieve.RetrieveIndex;
 import org.cardiacatlas.cap.common.DicomServiceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -12,9 +12,9 @@ import java.util.LinkedHashSet;
 import java.util.LinkedList;
 import java.util.List;
 import java.util.Set;
-import org.cardiacatlas.cap.archive.AeRow;
-import org.cardiacatlas.cap.archive.LocatedInstance;
-import org.cardiacatlas.cap.archive.RetrieveIndex;
+import org.cardiacatlas.cap.retrieve.AeRow;
+import org.cardiacatlas.cap.retrieve.LocatedInstance;
+import org.cardiacatlas.cap.retrieve.RetrieveIndex;
 import org.cardiacatlas.cap.common.DicomServiceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +32,7 @@ public final class CMoveScp implements DimseService {
     private final SubOperations subOperations;
     private final String aet;
 
-    public CMoveScp(RetrieveIndex index, org.cardiacatlas.cap.archive.ArchiveStorage storage, String aet,
+    public CMoveScp(RetrieveIndex index, org.cardiacatlas.cap.store.ArchiveStorage storage, String aet,
             boolean verifyMd5) {
         this.index = index;
         this.subOperations = new SubOperations(storage, verifyMd5);

@@ -22,8 +22,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import org.cardiacatlas.cap.archive.ArchiveStorage;
-import org.cardiacatlas.cap.archive.LocatedInstance;
+import org.cardiacatlas.cap.store.ArchiveStorage;
+import org.cardiacatlas.cap.retrieve.LocatedInstance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

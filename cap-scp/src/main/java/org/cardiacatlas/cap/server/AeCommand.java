@@ -2,8 +2,8 @@ package org.cardiacatlas.cap.server;
 
 import java.io.PrintStream;
 import java.util.List;
-import org.cardiacatlas.cap.archive.AeRow;
-import org.cardiacatlas.cap.archive.RetrieveIndex;
+import org.cardiacatlas.cap.retrieve.AeRow;
+import org.cardiacatlas.cap.retrieve.RetrieveIndex;
 import org.cardiacatlas.cap.scp.EchoScu;
 
 /** {@code capserver ae add AET HOST PORT [DESCRIPTION] | list | remove AET | echo AET}: the C-MOVE destinations. */

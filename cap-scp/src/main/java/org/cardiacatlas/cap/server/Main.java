@@ -5,13 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.cardiacatlas.cap.archive.RetrieveIndex;
+import org.cardiacatlas.cap.retrieve.RetrieveIndex;
 import org.cardiacatlas.cap.common.CapConfig;
 import org.cardiacatlas.cap.common.Database;
 import org.cardiacatlas.cap.xpacs.XpacsCommands;
 import org.cardiacatlas.cap.xpacs.XpacsImport;
 import org.cardiacatlas.cap.xpacs.XpacsSync;
-import org.cardiacatlas.cap.common.SyntheticStudies;
+import org.cardiacatlas.cap.tools.SyntheticStudies;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 

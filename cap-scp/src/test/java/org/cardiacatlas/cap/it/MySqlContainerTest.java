@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.Map;
 import org.cardiacatlas.cap.common.CapConfig.Option;
-import org.cardiacatlas.cap.common.SyntheticStudies;
+import org.cardiacatlas.cap.tools.SyntheticStudies;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.containers.MySQLContainer;
 import org.testcontainers.junit.jupiter.Container;

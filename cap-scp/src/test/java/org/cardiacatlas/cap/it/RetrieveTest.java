@@ -29,7 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.cardiacatlas.cap.common.CapConfig.Option;
-import org.cardiacatlas.cap.common.SyntheticStudies;
+import org.cardiacatlas.cap.tools.SyntheticStudies;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.cardiacatlas.cap.common.SyntheticStudies;
+import org.cardiacatlas.cap.tools.SyntheticStudies;
 import org.junit.jupiter.api.Test;
 
 /** Two servers on one database and one archive folder, storing the same studies at once. */

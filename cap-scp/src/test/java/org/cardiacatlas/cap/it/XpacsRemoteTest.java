@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.cardiacatlas.cap.common.CapConfig.Option;
 import org.cardiacatlas.cap.common.EmbeddedDatabase;
-import org.cardiacatlas.cap.common.SyntheticStudies;
+import org.cardiacatlas.cap.tools.SyntheticStudies;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,7 +1,0 @@
-package org.cardiacatlas.cap.archive;
-
-interface FilesMapper {
-    int insert(FileRow row);
-
-    int updateFile(FileRow row);
-}

@@ -1,0 +1,320 @@
+package org.cardiacatlas.cap.store;
+
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.DicomOutputStream;
+import com.pixelmed.dicom.FileMetaInformation;
+import com.pixelmed.dicom.TransferSyntax;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.cardiacatlas.cap.common.Uids;
+import org.cardiacatlas.cap.retrieve.LocatedInstance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The storage unit: archive files below one root folder (one {@code filesystem} row).
+ *
+ * <p>An instance arrives into a temporary file below {@code .incoming/<server id>/} on the same
+ * file system, is flushed to disk and then linked to its place. The place is
+ * {@code xx/yy/<study uid>/<series uid>/<sop uid>-<md5 prefix>.dcm}, where xx/yy come from a
+ * hash of the study UID so that no folder collects millions of entries; UIDs are validated
+ * before they are used as names. Because the name carries the content's MD5, the same
+ * content always lands on the same name and different content never overwrites a file
+ * that the index still points at.
+ */
+public final class ArchiveStorage {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ArchiveStorage.class);
+    private static final Duration STALE_INCOMING = Duration.ofHours(1);
+
+    private final Path root;
+    private final Path incoming;
+    private final ExecutorService io = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "archive-io");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public ArchiveStorage(Path root) throws IOException {
+        this.root = root.toAbsolutePath().normalize();
+        Path incomingRoot = this.root.resolve(".incoming");
+        Files.createDirectories(incomingRoot);
+        removeStaleIncoming(incomingRoot);
+        // one folder per running server: two servers share the root, never each other's temp files
+        this.incoming = incomingRoot.resolve(UUID.randomUUID().toString());
+        Files.createDirectories(incoming);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** Starts an incoming file: the Part 10 header now, the data set as it arrives. */
+    public IncomingFile begin(String sopClassUid, String sopInstanceUid, String transferSyntaxUid) throws IOException {
+        Path tmp = incoming.resolve(UUID.randomUUID() + ".part");
+        IncomingFile f = new IncomingFile(tmp, transferSyntaxUid);
+        try {
+            // the header holds nothing that differs between two sends of the same data set
+            // (no source AE title), so identical content gives an identical file and MD5
+            FileMetaInformation fmi = new FileMetaInformation(sopClassUid, sopInstanceUid, transferSyntaxUid, null);
+            DicomOutputStream dout = new DicomOutputStream(f.headerSink(), TransferSyntax.ExplicitVRLittleEndian, null);
+            fmi.getAttributeList().write(dout);
+            dout.flush();
+        } catch (DicomException | IOException e) {
+            f.discard();
+            throw new IOException("cannot write the file meta information: " + e.getMessage(), e);
+        }
+        return f;
+    }
+
+    /** Where a complete file goes, relative to the root; the UIDs are checked before they become names. */
+    public String pathFor(IncomingFile f, String studyUid, String seriesUid, String sopUid) {
+        for (String uid : new String[] {studyUid, seriesUid, sopUid}) {
+            if (!Uids.isValid(uid)) {
+                throw new IllegalArgumentException("not a valid UID, refusing it as a path: " + uid);
+            }
+        }
+        String h = hashPrefix(studyUid);
+        return h.substring(0, 2) + "/" + h.substring(2, 4) + "/" + studyUid + "/" + seriesUid + "/"
+                + sopUid + "-" + f.md5().substring(0, 12) + ".dcm";
+    }
+
+    /**
+     * Forces the file to disk, links it to its place and forces the folder, on the storage
+     * unit's own threads so that the index can work meanwhile.
+     *
+     * @return whether this call created the file at its place (false: the same content was
+     *         there already, and it is not this store's to remove)
+     */
+    public CompletableFuture<Boolean> makeDurable(IncomingFile f, String relativePath) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                f.force();
+                Path target = resolve(relativePath);
+                Path dir = target.getParent();
+                Files.createDirectories(dir);
+                boolean created;
+                try {
+                    // link(2) fails if the name exists: never replaces a file another store made
+                    Files.createLink(target, f.path());
+                    created = true;
+                } catch (FileAlreadyExistsException e) {
+                    created = false;
+                }
+                if (created) {
+                    fsyncDirectory(dir);
+                }
+                return created;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, io);
+    }
+
+    public Path resolve(String relativePath) {
+        Path p = root.resolve(relativePath).normalize();
+        if (!p.startsWith(root)) {
+            throw new IllegalArgumentException("path outside the archive: " + relativePath);
+        }
+        return p;
+    }
+
+    /** An archived file's data set (after the Part 10 header), checked against its files row. */
+    public static final class StoredData implements AutoCloseable {
+        public final String transferSyntaxUid;
+        public final long length;
+        public final InputStream in;
+
+        StoredData(String transferSyntaxUid, long length, InputStream in) {
+            this.transferSyntaxUid = transferSyntaxUid;
+            this.length = length;
+            this.in = in;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+
+    /**
+     * Opens an instance's file for sending as it is stored. A missing file, or one whose size
+     * (or, when asked, MD5) differs from its files row, is an IOException saying so.
+     */
+    public StoredData openDataSet(LocatedInstance li, boolean verifyMd5) throws IOException {
+        Path p = fileOf(li);
+        long size = Files.size(p);
+        if (li.fileSize != null && size != li.fileSize) {
+            throw new IOException("file " + li.filepath + " has " + size + " bytes, the index recorded " + li.fileSize);
+        }
+        if (verifyMd5 && li.fileMd5 != null) {
+            String md5 = md5(p);
+            if (!md5.equals(li.fileMd5)) {
+                throw new IOException("file " + li.filepath + " is damaged: MD5 " + md5 + ", the index recorded " + li.fileMd5);
+            }
+        }
+        InputStream in = new BufferedInputStream(Files.newInputStream(p), 256 * 1024);
+        try {
+            long offset = skipPart10Header(in);
+            return new StoredData(li.fileTsuid, size - offset, in);
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The instance's data set in another transfer syntax, decompressed where a codec allows
+     * (PS3.5 A.4); an IOException says why not otherwise.
+     */
+    public byte[] dataSetIn(LocatedInstance li, String transferSyntaxUid) throws IOException {
+        Path p = fileOf(li);
+        AttributeList list = new AttributeList();
+        try {
+            // PixelMed decompresses as it reads, and says so when it has no codec for the syntax
+            list.read(p.toFile());
+            boolean wasCompressed = new TransferSyntax(li.fileTsuid).isEncapsulated();
+            list.removeMetaInformationHeaderAttributes();
+            list.removeGroupLengthAttributes();
+            if (wasCompressed) {
+                list.correctDecompressedImagePixelModule();
+                list.insertLossyImageCompressionHistoryIfDecompressed();
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Files.size(p) * 4, Integer.MAX_VALUE - 8));
+            DicomOutputStream d = new DicomOutputStream(out, null, transferSyntaxUid);
+            list.write(d);
+            d.flush();
+            return out.toByteArray();
+        } catch (DicomException | RuntimeException e) {
+            throw new IOException("cannot convert " + li.fileTsuid + " to " + transferSyntaxUid + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Path fileOf(LocatedInstance li) throws IOException {
+        if (li.filepath == null || li.dirpath == null) {
+            throw new IOException("no file recorded for instance " + li.sopIuid);
+        }
+        Path dir = Path.of(li.dirpath).toAbsolutePath().normalize();
+        Path p = dir.resolve(li.filepath).normalize();
+        if (!p.startsWith(dir)) {
+            throw new IOException("file path outside its filesystem: " + li.filepath);
+        }
+        if (!Files.isRegularFile(p)) {
+            throw new IOException("file missing: " + p);
+        }
+        return p;
+    }
+
+    /** Preamble, "DICM", then the meta group whose length (0002,0000) tells where the data set starts (PS3.10 7.1). */
+    private static long skipPart10Header(InputStream in) throws IOException {
+        byte[] head = in.readNBytes(144);
+        if (head.length < 144 || head[128] != 'D' || head[129] != 'I' || head[130] != 'C' || head[131] != 'M'
+                || head[132] != 0x02 || head[133] != 0 || head[134] != 0 || head[135] != 0) {
+            throw new IOException("not a DICOM Part 10 file with a meta group length");
+        }
+        long groupLength = (head[140] & 0xffL) | (head[141] & 0xffL) << 8 | (head[142] & 0xffL) << 16
+                | (head[143] & 0xffL) << 24;
+        in.skipNBytes(groupLength);
+        return 144 + groupLength;
+    }
+
+    private static String md5(Path p) throws IOException {
+        try (InputStream in = Files.newInputStream(p)) {
+            MessageDigest md = MessageDigest.getInstance("MD5");
+            byte[] buf = new byte[256 * 1024];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Removes an archive file; a missing one is not an error (already gone). */
+    public void delete(String relativePath) {
+        try {
+            Files.deleteIfExists(resolve(relativePath));
+        } catch (IOException e) {
+            LOG.warn("cannot delete archive file {}: {}", relativePath, e.getMessage());
+        }
+    }
+
+    /** Leaves nothing of this server's temporary folder behind. */
+    public void close() {
+        io.shutdown();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(incoming)) {
+            for (Path p : ds) {
+                Files.deleteIfExists(p);
+            }
+            Files.deleteIfExists(incoming);
+        } catch (IOException e) {
+            LOG.warn("cannot clean {}: {}", incoming, e.getMessage());
+        }
+    }
+
+    /** Temporary files of servers that died: anything untouched for an hour. */
+    private static void removeStaleIncoming(Path incomingRoot) throws IOException {
+        Instant limit = Instant.now().minus(STALE_INCOMING);
+        try (DirectoryStream<Path> servers = Files.newDirectoryStream(incomingRoot)) {
+            for (Path server : servers) {
+                if (!Files.isDirectory(server)) {
+                    continue;
+                }
+                boolean empty = true;
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(server)) {
+                    for (Path f : files) {
+                        FileTime t = Files.getLastModifiedTime(f);
+                        if (t.toInstant().isBefore(limit)) {
+                            Files.deleteIfExists(f);
+                            LOG.info("removed stale temporary file {}", f);
+                        } else {
+                            empty = false;
+                        }
+                    }
+                } catch (NoSuchFileException e) {
+                    continue;
+                }
+                if (empty && Files.getLastModifiedTime(server).toInstant().isBefore(limit)) {
+                    Files.deleteIfExists(server);
+                }
+            }
+        }
+    }
+
+    static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    private static String hashPrefix(String s) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-1").digest(s.getBytes(StandardCharsets.US_ASCII));
+            return HexFormat.of().formatHex(d, 0, 2);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package org.cardiacatlas.cap.store;
+
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.DicomInputStream;
+import com.pixelmed.dicom.TagFromName;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * A file being received: buffered writes, MD5 computed on the way, and {@link #finish()}
+ * forces it to disk before anything refers to it.
+ */
+public final class IncomingFile implements AutoCloseable {
+
+    private static final int BUFFER = 256 * 1024;
+
+    private final Path path;
+    private final String transferSyntaxUid;
+    private final FileChannel channel;
+    private final MessageDigest md5;
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
+    private long size;
+    private String md5Hex;
+    private boolean open = true;
+
+    IncomingFile(Path path, String transferSyntaxUid) throws IOException {
+        this.path = path;
+        this.transferSyntaxUid = transferSyntaxUid;
+        this.channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try {
+            this.md5 = MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    OutputStream headerSink() {
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                IncomingFile.this.write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                IncomingFile.this.write(b, off, len);
+            }
+        };
+    }
+
+    public void write(byte[] b, int off, int len) throws IOException {
+        md5.update(b, off, len);
+        size += len;
+        while (len > 0) {
+            int n = Math.min(len, buffer.remaining());
+            buffer.put(b, off, n);
+            off += n;
+            len -= n;
+            if (!buffer.hasRemaining()) {
+                drain();
+            }
+        }
+    }
+
+    private void drain() throws IOException {
+        buffer.flip();
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+        buffer.clear();
+    }
+
+    /** All bytes received: writes out the buffer; the MD5 is known from here on. */
+    public void complete() throws IOException {
+        drain();
+        md5Hex = HexFormat.of().formatHex(md5.digest());
+    }
+
+    /** Forces data and size to disk and closes: after this the content is durable. */
+    public void force() throws IOException {
+        channel.force(true);
+        channel.close();
+        open = false;
+    }
+
+    /**
+     * The complete file's data set without its pixel data. Up to {@code parseWholeLimit} bytes
+     * the whole file is parsed (pixel data left compressed), so a truncated data set fails here.
+     */
+    public AttributeList readDataSet(long parseWholeLimit) throws IOException, DicomException {
+        AttributeList list = new AttributeList();
+        list.setDecompressPixelData(false);
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 64 * 1024)) {
+            DicomInputStream din = new DicomInputStream(in);
+            if (size <= parseWholeLimit) {
+                list.read(din);
+                // PixelMed logs, rather than throws, when the pixel data element is cut short
+                if (list.get(TagFromName.Rows) != null && list.get(TagFromName.PixelData) == null
+                        && list.get(TagFromName.FloatPixelData) == null
+                        && list.get(TagFromName.DoubleFloatPixelData) == null) {
+                    throw new DicomException("image without its complete pixel data");
+                }
+            } else {
+                list.read(din, TagFromName.PixelData);
+            }
+        }
+        list.remove(TagFromName.PixelData);
+        return list;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public String transferSyntaxUid() {
+        return transferSyntaxUid;
+    }
+
+    public long size() {
+        return size;
+    }
+
+    public String md5() {
+        if (md5Hex == null) {
+            throw new IllegalStateException("not complete");
+        }
+        return md5Hex;
+    }
+
+    /** Removes the temporary name; a file already linked into the archive stays there. */
+    public void discard() {
+        try {
+            if (open) {
+                open = false;
+                channel.close();
+            }
+        } catch (IOException ignored) {
+            // closing a file we are about to delete
+        }
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException ignored) {
+            // left for the stale-file sweep at the next start
+        }
+    }
+
+    @Override
+    public void close() {
+        discard();
+    }
+}

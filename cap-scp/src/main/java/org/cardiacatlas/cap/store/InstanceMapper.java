@@ -1,0 +1,14 @@
+package org.cardiacatlas.cap.store;
+
+interface InstanceMapper {
+    /**
+     * A new instance of an existing series in one round trip: the study row first (which locks
+     * it, so its counts stay exact under concurrent stores), then the instance, its file and the
+     * series count.
+     *
+     * @return the rows of the study update: 0 when the study is not (or no longer) at that pk
+     */
+    int insertIntoKnownSeries(NewInstance n);
+
+    int updateAttributes(InstanceRow row);
+}

@@ -1,0 +1,20 @@
+package org.cardiacatlas.cap.store;
+
+/** The parameters of {@link InstanceMapper#insertIntoKnownSeries}. */
+final class NewInstance {
+    final InstanceRow instance;
+    final FileRow file;
+    final long seriesPk;
+    final long studyPk;
+    final String studyIuid;
+    final String sopCuid;
+
+    NewInstance(InstanceRow instance, FileRow file, long seriesPk, long studyPk, String studyIuid, String sopCuid) {
+        this.instance = instance;
+        this.file = file;
+        this.seriesPk = seriesPk;
+        this.studyPk = studyPk;
+        this.studyIuid = studyIuid;
+        this.sopCuid = sopCuid;
+    }
+}

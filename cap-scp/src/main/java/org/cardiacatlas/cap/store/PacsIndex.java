@@ -1,0 +1,388 @@
+package org.cardiacatlas.cap.store;
+
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.TagFromName;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.ibatis.exceptions.PersistenceException;
+import org.apache.ibatis.session.SqlSession;
+import org.apache.ibatis.session.SqlSessionFactory;
+import org.cardiacatlas.cap.common.Database;
+import org.cardiacatlas.cap.common.DicomServiceException;
+import org.cardiacatlas.cap.xpacs.XpacsHook;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.cardiacatlas.cap.dicom.PacsAttributes;
+
+/**
+ * The index unit: patient, study, series, instance and files rows of one stored instance,
+ * in one transaction. The study row is locked first, so stores into one study (from any
+ * association or server) are serialized and its counts stay exact; collisions of two first
+ * stores on a unique key, and deadlocks, are retried from the start.
+ */
+public final class PacsIndex {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PacsIndex.class);
+    private static final int ATTEMPTS = 8;
+
+    /** What a store did to the index. */
+    public enum Change { CREATED, IDENTICAL, REPLACED }
+
+    /** @param replacedFilepath the file the index no longer points at (REPLACED only) */
+    public record Outcome(Change change, String replacedFilepath, boolean newStudy) {
+    }
+
+    private final SqlSessionFactory sessions;
+    /** XPACS in the same database: its rows are made in the store's own transaction. */
+    private final XpacsHook xpacs;
+    private final String retrieveAet;
+    private final long filesystemPk;
+    /** Series recently stored into, by Series Instance UID; rows are never deleted while it holds them. */
+    private final Map<String, KnownSeries> knownSeries = Collections.synchronizedMap(
+            new LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, KnownSeries> eldest) {
+                    return size() > 4096;
+                }
+            });
+
+    public PacsIndex(SqlSessionFactory sessions, String retrieveAet, String storageRoot, XpacsHook xpacs) {
+        this.sessions = sessions;
+        this.xpacs = xpacs;
+        this.retrieveAet = retrieveAet;
+        this.filesystemPk = registerFilesystem(sessions, storageRoot, retrieveAet);
+    }
+
+    public static List<Class<?>> mappers() {
+        return List.of(PatientMapper.class, StudyMapper.class, SeriesMapper.class, InstanceMapper.class,
+                FilesMapper.class, FilesystemMapper.class);
+    }
+
+    private static long registerFilesystem(SqlSessionFactory sessions, String dirpath, String aet) {
+        try (SqlSession s = sessions.openSession(false)) {
+            FilesystemMapper m = s.getMapper(FilesystemMapper.class);
+            m.insertIgnoringDuplicate(dirpath, aet);
+            Long pk = m.selectPkByDirpath(dirpath);
+            s.commit();
+            return pk;
+        }
+    }
+
+    public long filesystemPk() {
+        return filesystemPk;
+    }
+
+    /** Runs just before the commit: the file must be durable before a row points at it. */
+    @FunctionalInterface
+    public interface BeforeCommit {
+        void await() throws DicomServiceException;
+    }
+
+    public Outcome store(StoredInstance in, BeforeCommit beforeCommit) throws DicomServiceException {
+        for (int attempt = 1; ; attempt++) {
+            try (SqlSession s = sessions.openSession(false)) {
+                Outcome o = storeOnce(s, in);
+                beforeCommit.await();
+                s.commit();
+                return o;
+            } catch (PersistenceException e) {
+                if (attempt < ATTEMPTS && isTransient(e)) {
+                    LOG.debug("retrying the index transaction of {} after: {}", in.sopIuid(), e.getCause());
+                    pause(attempt);
+                    continue;
+                }
+                throw new DicomServiceException(DicomServiceException.PROCESSING_FAILURE,
+                        "database failure: " + Database.rootMessage(e), e);
+            }
+        }
+    }
+
+    private Outcome storeOnce(SqlSession s, StoredInstance in) throws DicomServiceException {
+        Outcome fast = storeIntoKnownSeries(s, in);
+        return fast != null ? fast : storeAnyhow(s, in);
+    }
+
+    /**
+     * The common case, a new instance of a series this server has stored into before with the
+     * same study and series attributes: one round trip, which locks the study row first. Null
+     * when it does not apply (or no longer: the transaction is then rolled back).
+     */
+    private Outcome storeIntoKnownSeries(SqlSession s, StoredInstance in) {
+        KnownSeries k = knownSeries.get(in.seriesIuid());
+        PatientRow patient = patientRow(in.attributes());
+        if (k == null || !k.studyIuid().equals(in.studyIuid()) || !k.patId().equals(patient.patId)
+                || !Objects.equals(k.patIdIssuer(), patient.patIdIssuer)
+                || !Arrays.equals(k.studyAttrs(), PacsAttributes.encode(in.attributes(), PacsAttributes.STUDY))
+                || !Arrays.equals(k.seriesAttrs(), PacsAttributes.encode(in.attributes(), PacsAttributes.SERIES))) {
+            return null;
+        }
+        InstanceRow inst = instanceRow(in.attributes(), in);
+        inst.retrieveAets = retrieveAet;
+        try {
+            int studyRows = s.getMapper(InstanceMapper.class).insertIntoKnownSeries(
+                    new NewInstance(inst, fileRow(0, in), k.seriesPk(), k.studyPk(), in.studyIuid(), in.sopCuid()));
+            if (studyRows == 1) {
+                return new Outcome(Change.CREATED, null, false);
+            }
+        } catch (PersistenceException e) {
+            if (!isDuplicateKey(e)) {
+                knownSeries.remove(in.seriesIuid());
+                throw e;
+            }
+            // the instance exists already: the general path decides between identical and replaced
+        }
+        s.rollback(true);
+        return null;
+    }
+
+    private Outcome storeAnyhow(SqlSession s, StoredInstance in) throws DicomServiceException {
+        AttributeList a = in.attributes();
+        StudyMapper studies = s.getMapper(StudyMapper.class);
+        StoreView v = studies.selectForStore(in.studyIuid(), in.seriesIuid(), in.sopIuid());
+        boolean newStudy = v == null;
+        StudyRow incomingStudy = studyRow(a, in.studyIuid());
+        PatientRow incomingPatient = patientRow(a);
+        if (newStudy) {
+            incomingStudy.patientFk = ensurePatient(s.getMapper(PatientMapper.class), incomingPatient);
+            incomingStudy.retrieveAets = retrieveAet;
+            studies.insert(incomingStudy);
+            v = new StoreView();
+            v.studyPk = incomingStudy.pk;
+            v.patId = incomingPatient.patId;
+            v.patIdIssuer = incomingPatient.patIdIssuer;
+            if (xpacs != null) {
+                xpacs.studyStored(s, incomingPatient.patId, in.studyIuid(), incomingStudy.studyDatetime);
+            }
+        } else if (!v.patId.equals(incomingPatient.patId) || !Objects.equals(v.patIdIssuer, incomingPatient.patIdIssuer)) {
+            // a corrected resend: the study follows the Patient ID it now arrives with
+            long newPatient = ensurePatient(s.getMapper(PatientMapper.class), incomingPatient);
+            studies.updatePatient(v.studyPk, newPatient);
+            LOG.warn("study {} arrived under Patient ID '{}' (stored under '{}'): moved to that patient",
+                    in.studyIuid(), incomingPatient.patId, v.patId);
+            if (xpacs != null) {
+                xpacs.studyMoved(s, in.studyIuid(), v.patId, incomingPatient.patId, incomingStudy.studyDatetime);
+            }
+            v.patId = incomingPatient.patId;
+            v.patIdIssuer = incomingPatient.patIdIssuer;
+            if (!Arrays.equals(v.studyAttrs, incomingStudy.studyAttrs)) {
+                incomingStudy.pk = v.studyPk;
+                studies.updateAttributes(incomingStudy);
+            }
+        } else if (!Arrays.equals(v.studyAttrs, incomingStudy.studyAttrs)) {
+            incomingStudy.pk = v.studyPk;
+            studies.updateAttributes(incomingStudy);
+        }
+
+        SeriesMapper seriesMapper = s.getMapper(SeriesMapper.class);
+        SeriesRow incomingSeries = seriesRow(a, in.seriesIuid(), in.callingAet());
+        boolean newSeries = v.seriesPk == null;
+        if (newSeries) {
+            incomingSeries.studyFk = v.studyPk;
+            incomingSeries.retrieveAets = retrieveAet;
+            seriesMapper.insert(incomingSeries);
+            v.seriesPk = incomingSeries.pk;
+            v.numSeries++;
+            v.modsInStudy = addValue(v.modsInStudy, incomingSeries.modality);
+        } else if (!v.seriesStudyFk.equals(v.studyPk)) {
+            throw new DicomServiceException(DicomServiceException.CANNOT_UNDERSTAND,
+                    "Series Instance UID belongs to another study");
+        } else if (!Arrays.equals(v.seriesAttrs, incomingSeries.seriesAttrs)) {
+            incomingSeries.pk = v.seriesPk;
+            seriesMapper.updateAttributes(incomingSeries);
+        }
+
+        InstanceMapper instances = s.getMapper(InstanceMapper.class);
+        InstanceRow incomingInst = instanceRow(a, in);
+        incomingInst.retrieveAets = retrieveAet;
+        remember(in, v, incomingStudy, incomingSeries);
+        if (v.instancePk == null) {
+            if (newSeries) {
+                studies.updateSummary(v.studyPk, v.numSeries, v.modsInStudy, v.cuidsInStudy);
+            }
+            instances.insertIntoKnownSeries(new NewInstance(incomingInst, fileRow(0, in), v.seriesPk, v.studyPk,
+                    in.studyIuid(), in.sopCuid()));
+            return new Outcome(Change.CREATED, null, newStudy);
+        }
+        if (in.md5().equals(v.fileMd5) && in.filepath().equals(v.filepath)) {
+            return new Outcome(Change.IDENTICAL, null, newStudy);
+        }
+        if (!v.instanceSeriesFk.equals(v.seriesPk)) {
+            throw new DicomServiceException(DicomServiceException.CANNOT_UNDERSTAND,
+                    "SOP Instance UID already stored in another series");
+        }
+        incomingInst.pk = v.instancePk;
+        incomingInst.seriesFk = v.seriesPk;
+        instances.updateAttributes(incomingInst);
+        FilesMapper files = s.getMapper(FilesMapper.class);
+        FileRow f = fileRow(v.instancePk, in);
+        if (v.filePk == null) {
+            files.insert(f);
+        } else {
+            f.pk = v.filePk;
+            files.updateFile(f);
+        }
+        studies.updateSummary(v.studyPk, v.numSeries, v.modsInStudy, addValue(v.cuidsInStudy, in.sopCuid()));
+        return new Outcome(Change.REPLACED, v.filepath, newStudy);
+    }
+
+    private void remember(StoredInstance in, StoreView v, StudyRow study, SeriesRow series) {
+        byte[] studyAttrs = study.studyAttrs;
+        byte[] seriesAttrs = series.seriesAttrs;
+        knownSeries.put(in.seriesIuid(), new KnownSeries(v.seriesPk, v.studyPk, in.studyIuid(), v.patId, v.patIdIssuer,
+                studyAttrs, seriesAttrs));
+    }
+
+    /** What the fast path needs of a series: its row, its study's row, and the attributes they hold. */
+    private record KnownSeries(long seriesPk, long studyPk, String studyIuid, String patId, String patIdIssuer,
+            byte[] studyAttrs, byte[] seriesAttrs) {
+    }
+
+    private static long ensurePatient(PatientMapper patients, PatientRow incoming) {
+        PatientRow p = patients.selectByIdAndIssuer(incoming.patId, incoming.patIdIssuer);
+        if (p == null) {
+            // a concurrent first store of the same patient makes this fail on uk_patient_id;
+            // the retry then finds the row
+            patients.insert(incoming);
+            return incoming.pk;
+        }
+        if (!Arrays.equals(p.patAttrs, incoming.patAttrs)) {
+            incoming.pk = p.pk;
+            patients.updateAttributes(incoming);
+        }
+        return p.pk;
+    }
+
+    static PatientRow patientRow(AttributeList a) {
+        PatientRow p = new PatientRow();
+        String id = PacsAttributes.column(a, TagFromName.PatientID);
+        // an absent Patient ID is one patient "", not a new patient per instance
+        p.patId = id == null ? "" : id;
+        p.patIdIssuer = PacsAttributes.column(a, TagFromName.IssuerOfPatientID);
+        String[] name = PacsAttributes.nameGroups(PacsAttributes.string(a, TagFromName.PatientName));
+        p.patName = name[0];
+        p.patIName = name[1];
+        p.patPName = name[2];
+        p.patFnSx = PacsAttributes.soundex(name[0], 0);
+        p.patGnSx = PacsAttributes.soundex(name[0], 1);
+        p.patBirthdate = PacsAttributes.column(a, TagFromName.PatientBirthDate);
+        p.patSex = PacsAttributes.column(a, TagFromName.PatientSex);
+        p.patAttrs = PacsAttributes.encode(a, PacsAttributes.PATIENT);
+        return p;
+    }
+
+    static StudyRow studyRow(AttributeList a, String studyIuid) {
+        StudyRow s = new StudyRow();
+        s.studyIuid = studyIuid;
+        s.studyId = PacsAttributes.column(a, TagFromName.StudyID);
+        s.studyDatetime = PacsAttributes.dateTime(a, TagFromName.StudyDate, TagFromName.StudyTime);
+        s.accessionNo = PacsAttributes.column(a, TagFromName.AccessionNumber);
+        String[] ref = PacsAttributes.nameGroups(PacsAttributes.string(a, TagFromName.ReferringPhysicianName));
+        s.refPhysician = ref[0];
+        s.refPhysIName = ref[1];
+        s.refPhysPName = ref[2];
+        s.refPhysFnSx = PacsAttributes.soundex(ref[0], 0);
+        s.refPhysGnSx = PacsAttributes.soundex(ref[0], 1);
+        s.studyDesc = PacsAttributes.column(a, TagFromName.StudyDescription);
+        s.studyAttrs = PacsAttributes.encode(a, PacsAttributes.STUDY);
+        return s;
+    }
+
+    static SeriesRow seriesRow(AttributeList a, String seriesIuid, String callingAet) {
+        SeriesRow s = new SeriesRow();
+        s.seriesIuid = seriesIuid;
+        s.seriesNo = PacsAttributes.column(a, TagFromName.SeriesNumber);
+        s.modality = PacsAttributes.column(a, TagFromName.Modality);
+        s.bodyPart = PacsAttributes.column(a, TagFromName.BodyPartExamined);
+        s.laterality = PacsAttributes.column(a, TagFromName.Laterality);
+        s.seriesDesc = PacsAttributes.column(a, TagFromName.SeriesDescription);
+        s.institution = PacsAttributes.column(a, TagFromName.InstitutionName);
+        s.department = PacsAttributes.column(a, TagFromName.InstitutionalDepartmentName);
+        s.stationName = PacsAttributes.column(a, TagFromName.StationName);
+        s.srcAet = callingAet;
+        String[] perf = PacsAttributes.nameGroups(PacsAttributes.strings(a, TagFromName.PerformingPhysicianName));
+        s.perfPhysician = perf[0];
+        s.perfPhysIName = perf[1];
+        s.perfPhysPName = perf[2];
+        s.perfPhysFnSx = PacsAttributes.soundex(perf[0], 0);
+        s.perfPhysGnSx = PacsAttributes.soundex(perf[0], 1);
+        s.ppsStart = PacsAttributes.dateTime(a, TagFromName.PerformedProcedureStepStartDate,
+                TagFromName.PerformedProcedureStepStartTime);
+        s.seriesAttrs = PacsAttributes.encode(a, PacsAttributes.SERIES);
+        return s;
+    }
+
+    static InstanceRow instanceRow(AttributeList a, StoredInstance in) {
+        InstanceRow i = new InstanceRow();
+        i.sopIuid = in.sopIuid();
+        i.sopCuid = in.sopCuid();
+        i.instNo = PacsAttributes.column(a, TagFromName.InstanceNumber);
+        i.contentDatetime = PacsAttributes.dateTime(a, TagFromName.ContentDate, TagFromName.ContentTime);
+        i.srComplete = PacsAttributes.column(a, TagFromName.CompletionFlag);
+        i.srVerified = PacsAttributes.column(a, TagFromName.VerificationFlag);
+        i.instAttrs = PacsAttributes.encodeInstance(a);
+        return i;
+    }
+
+    private FileRow fileRow(long instancePk, StoredInstance in) {
+        FileRow f = new FileRow();
+        f.instanceFk = instancePk;
+        f.filesystemFk = filesystemPk;
+        f.filepath = in.filepath();
+        f.fileTsuid = in.transferSyntaxUid();
+        f.fileMd5 = in.md5();
+        f.fileSize = in.size();
+        return f;
+    }
+
+    /** Adds a value to a backslash-separated multi-value unless it is there already. */
+    public static String addValue(String multi, String value) {
+        if (value == null || value.isEmpty()) {
+            return multi;
+        }
+        if (multi == null || multi.isEmpty()) {
+            return value;
+        }
+        for (String v : multi.split("\\\\")) {
+            if (v.equals(value)) {
+                return multi;
+            }
+        }
+        String joined = multi + "\\" + value;
+        return joined.length() <= 250 ? joined : multi;
+    }
+
+    static boolean isDuplicateKey(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                return sql.getErrorCode() == 1062;
+            }
+        }
+        return false;
+    }
+
+    /** Deadlock (1213), lock wait timeout (1205) and duplicate key (1062) of a racing insert. */
+    static boolean isTransient(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                int code = sql.getErrorCode();
+                return code == 1213 || code == 1205 || code == 1062 || "40001".equals(sql.getSQLState());
+            }
+        }
+        return false;
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextInt(5, 20) * attempt);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+}

@@ -1,0 +1,21 @@
+package org.cardiacatlas.cap.store;
+
+import org.apache.ibatis.annotations.Param;
+
+interface StudyMapper {
+    /**
+     * Locks the study row (and the rows of the incoming series and instance): every store into
+     * one study is serialized, so its counts stay exact. Null when the study is new.
+     */
+    StoreView selectForStore(@Param("studyIuid") String studyIuid, @Param("seriesIuid") String seriesIuid,
+            @Param("sopIuid") String sopIuid);
+
+    int insert(StudyRow row);
+
+    int updateAttributes(StudyRow row);
+
+    int updatePatient(@Param("pk") long pk, @Param("patientFk") long patientFk);
+
+    int updateSummary(@Param("pk") long pk, @Param("numSeries") int numSeries,
+            @Param("modsInStudy") String modsInStudy, @Param("cuidsInStudy") String cuidsInStudy);
+}
