@@ -19,6 +19,8 @@ public final class AssociationContext {
 
     /** Between the first fragment of a request and its response; a stopping server waits for it. */
     volatile boolean busy;
+    /** Set when a stopping server closed this connection between requests: that, not the socket error, is why it ended. */
+    volatile boolean closedByStop;
 
     long stored;
     long storedBytes;

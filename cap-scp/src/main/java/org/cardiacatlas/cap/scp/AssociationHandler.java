@@ -104,8 +104,8 @@ final class AssociationHandler implements Runnable {
             LOG.info("association released: {}", ctx.totals());
         } catch (DicomNetworkException e) {
             end = "aborted";
-            why = e.getMessage();
-            LOG.warn("association aborted ({}): {}", e.getMessage(), ctx.totals());
+            why = ctx.closedByStop ? "server stopping" : e.getMessage();
+            LOG.warn("association aborted ({}): {}", why, ctx.totals());
             abortQuietly(association);
         } catch (RuntimeException | Error e) {
             end = "aborted";

@@ -112,6 +112,7 @@ public final class DicomListener {
         }
         open.forEach((s, ctx) -> {
             if (!ctx.busy) {
+                ctx.closedByStop = true;
                 closeQuietly(s);
             }
         });
@@ -120,7 +121,10 @@ public final class DicomListener {
             if (!workers.awaitTermination(graceSeconds, TimeUnit.SECONDS)) {
                 LOG.warn("{} associations still running after {} s: closing their connections", running.get(),
                         graceSeconds);
-                open.keySet().forEach(DicomListener::closeQuietly);
+                open.forEach((s, ctx) -> {
+                    ctx.closedByStop = true;
+                    closeQuietly(s);
+                });
                 workers.awaitTermination(30, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
