@@ -186,6 +186,26 @@ class StorageCommitmentTest {
     }
 
     @Test
+    void studyStillBeingReceivedIsAnsweredForWhatIsDurable() throws Exception {
+        SyntheticStudies.Generated g = SyntheticStudies.builder().prefix("STP").seriesPerStudy(1).imagesPerSeries(4)
+                .seed(1502).build().generate(gen.resolve("partial"));
+        List<String[]> all = new ArrayList<>();
+        for (Path p : g.files()) {
+            all.add(new String[] {SOPClass.MRImageStorage, CStoreTest.sopOf(p)});
+        }
+        // the first half has arrived, the rest is still on its way
+        assertTrue(Dcmtk.storescu(server.port(), List.of(), CStoreTest.paths(g.files().subList(0, 2))).ok());
+        StgCmtScu.Report first = requestAndWait(all);
+        assertEquals(2, first.eventType());
+        assertEquals(List.of(all.get(0)[1], all.get(1)[1]), first.committed());
+        assertEquals(Map.of(all.get(2)[1], 0x0112, all.get(3)[1], 0x0112), first.failed());
+        assertTrue(Dcmtk.storescu(server.port(), List.of(), CStoreTest.paths(g.files().subList(2, 4))).ok());
+        StgCmtScu.Report second = requestAndWait(all);
+        assertEquals(1, second.eventType());
+        assertEquals(4, second.committed().size());
+    }
+
+    @Test
     void badRequestsAreRefused() throws Exception {
         // an AE that is neither in the registry nor waiting on its association cannot get a report
         StgCmtScu.Outcome o = StgCmtScu.request(server.port(), "CAPSCP", "NOBODY", tx(), refs, false);
