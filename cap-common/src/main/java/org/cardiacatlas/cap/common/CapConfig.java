@@ -53,7 +53,16 @@ public final class CapConfig {
         MAX_MATCHES("max-matches", "10000",
                 "C-FIND answers at most this many matches; a larger answer ends with status A700 (0: no limit)"),
         CASE_SENSITIVE_NAMES("case-sensitive-names", "false",
-                "C-FIND matches person names case- and accent-sensitively");
+                "C-FIND matches person names case- and accent-sensitively"),
+        // storage commitment (issue 15)
+        STGCMT_SAME_ASSOCIATION("stgcmt-same-association", "true",
+                "send a storage commitment report on the request's association while it is open and the requester "
+                        + "negotiated the SCP/SCU role for it (false: always on a new association)"),
+        STGCMT_RETRY("stgcmt-retry", "10",
+                "seconds before a storage commitment report is sent again to a requester that was away; doubled "
+                        + "after each failed attempt, at most an hour"),
+        STGCMT_EXPIRY("stgcmt-expiry", "86400",
+                "seconds after which a storage commitment report that could not be delivered is given up (WARN)");
 
         final String key;
         final String defaultValue;
@@ -224,6 +233,9 @@ public final class CapConfig {
             throw new IllegalArgumentException("--cap-id-pattern is not a regular expression: " + e.getDescription());
         }
         bool(Option.CASE_SENSITIVE_NAMES);
+        bool(Option.STGCMT_SAME_ASSOCIATION);
+        checkRange(Option.STGCMT_RETRY, 1, 86400);
+        checkRange(Option.STGCMT_EXPIRY, 1, 365 * 86400);
     }
 
     private void checkRange(Option o, int min, int max) {

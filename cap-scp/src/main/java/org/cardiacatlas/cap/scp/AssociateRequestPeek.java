@@ -61,6 +61,29 @@ final class AssociateRequestPeek {
         return new AssociateRequestPeek(all, called, calling);
     }
 
+    /**
+     * The abstract syntaxes of the request's SCP/SCU Role Selection sub-items, read by PixelMed's
+     * own A-ASSOCIATE-RQ parser (package-private there, so reached by reflection; its acceptor
+     * reads them but does not keep them). Empty when there are none or they cannot be read.
+     */
+    java.util.Set<String> roleSelections() {
+        try {
+            Class<?> c = Class.forName("com.pixelmed.network.AssociateRequestPDU");
+            java.lang.reflect.Constructor<?> k = c.getDeclaredConstructor(byte[].class);
+            k.setAccessible(true);
+            Object pdu = k.newInstance((Object) bytes);
+            java.lang.reflect.Method m = c.getMethod("getSCUSCPRoleSelections");
+            m.setAccessible(true);
+            java.util.Set<String> out = new java.util.HashSet<>();
+            for (Object o : (java.util.List<?>) m.invoke(pdu)) {
+                out.add(((com.pixelmed.network.SCUSCPRoleSelection) o).getAbstractSyntaxUID().trim());
+            }
+            return out;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return java.util.Set.of();
+        }
+    }
+
     private static int readFully(InputStream in, byte[] b, int off, int len) throws IOException {
         int total = 0;
         while (total < len) {

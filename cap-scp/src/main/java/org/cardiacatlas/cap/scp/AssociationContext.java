@@ -32,6 +32,10 @@ public final class AssociationContext {
     long retrieves;
     long subOperations;
 
+    /** Abstract syntaxes for which the A-ASSOCIATE-RQ carried an SCP/SCU Role Selection item (PS3.7 D.3.3.4). */
+    private volatile java.util.Set<String> roleSelections = java.util.Set.of();
+    private final PeerRequests peerRequests = new PeerRequests();
+
     AssociationContext(String remote) {
         this.remote = remote;
     }
@@ -39,6 +43,20 @@ public final class AssociationContext {
     void setAets(String calling, String called) {
         this.callingAet = calling;
         this.calledAet = called;
+    }
+
+    void setRoleSelections(java.util.Set<String> abstractSyntaxes) {
+        this.roleSelections = abstractSyntaxes;
+    }
+
+    /** Whether the requester negotiated SCP/SCU roles for this abstract syntax (PixelMed accepts every proposal). */
+    public boolean roleNegotiated(String abstractSyntax) {
+        return roleSelections.contains(abstractSyntax);
+    }
+
+    /** Requests to the peer on this association, from other threads. */
+    public PeerRequests peerRequests() {
+        return peerRequests;
     }
 
     public String callingAet() {

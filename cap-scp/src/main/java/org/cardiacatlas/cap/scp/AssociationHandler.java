@@ -79,6 +79,7 @@ final class AssociationHandler implements Runnable {
             return;
         }
         ctx.setAets(rq.callingAet, rq.calledAet);
+        ctx.setRoleSelections(rq.roleSelections());
         MDC.put("assoc", ctx.toString());
         if (refused(ctx, rq)) {
             return;
@@ -91,6 +92,7 @@ final class AssociationHandler implements Runnable {
             association = AssociationFactory.createNewAssociation(peeked,
                     settings.checkCalledAet() ? settings.aet() : rq.calledAet, settings.maxPduLength(), 0, 0, policy);
             peeked.wakeAfterRelease(association);
+            ctx.peerRequests().attach(association);
         } catch (DicomNetworkException | IOException e) {
             LOG.warn("association negotiation failed: {}", e.getMessage());
             ctx.audit("ASSOCIATE").with("status", "failed").with("detail", e.getMessage()).write();
@@ -114,6 +116,7 @@ final class AssociationHandler implements Runnable {
             LOG.debug("internal error", e);
             abortQuietly(association);
         }
+        ctx.peerRequests().close();
         ctx.audit("ASSOCIATION").with("status", end).with("stored", ctx.stored).with("bytes", ctx.storedBytes)
                 .with("failures", ctx.failures).with("queries", ctx.queries).with("matches", ctx.matches)
                 .with("retrieves", ctx.retrieves).with("suboperations", ctx.subOperations)

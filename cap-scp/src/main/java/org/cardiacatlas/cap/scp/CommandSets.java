@@ -19,7 +19,7 @@ import java.io.IOException;
  * length. PixelMed's response message classes carry no Error Comment, so they are built here
  * from PixelMed attributes.
  */
-final class CommandSets {
+public final class CommandSets {
 
     private CommandSets() {
     }
@@ -51,13 +51,23 @@ final class CommandSets {
             if (r.extraCommand() != null) {
                 c.putAll(r.extraCommand());
             }
+            return withGroupLength(c);
+        } catch (DicomException e) {
+            throw new IllegalStateException("cannot encode a response command: " + e.getMessage(), e);
+        }
+    }
+
+    /** A command set in Implicit VR Little Endian with its Command Group Length (PS3.7 6.3.1, E.1). */
+    public static byte[] withGroupLength(AttributeList c) {
+        try {
+            c.remove(new AttributeTag(0x0000, 0x0000));
             byte[] body = encode(c);
             UnsignedLongAttribute gl = new UnsignedLongAttribute(new AttributeTag(0x0000, 0x0000));
             gl.addValue(body.length);
             c.put(gl.getTag(), gl);
             return encode(c);
         } catch (DicomException | IOException e) {
-            throw new IllegalStateException("cannot encode a response command: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot encode a command: " + e.getMessage(), e);
         }
     }
 

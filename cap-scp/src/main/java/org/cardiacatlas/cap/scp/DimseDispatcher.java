@@ -47,6 +47,14 @@ final class DimseDispatcher {
                 throw e;
             }
             DimseRequest rq = receiver.request();
+            if ((rq.commandField() & 0x8000) != 0) {
+                // the response to a request this node sent on the association (PeerRequests)
+                if (!context.peerRequests().complete(rq.command())) {
+                    LOG.warn("unexpected response command 0x{} ignored", Integer.toHexString(rq.commandField()));
+                }
+                context.busy = false;
+                continue;
+            }
             if (rq.commandField() == DimseRequest.C_CANCEL_RQ) {
                 // it came after the final response of its request: nothing left to cancel, and a
                 // C-CANCEL-RQ has no response (PS3.7 9.3.2.3)
@@ -65,7 +73,17 @@ final class DimseDispatcher {
             }
             byte[] data = response.dataSet() == null ? null
                     : ResponseChannel.encode(response.dataSet(), rq.transferSyntaxUid());
-            Messages.send(association, rq.presentationContextId(), CommandSets.response(rq, response, data != null), data);
+            synchronized (context.peerRequests().sendLock()) {
+                Messages.send(association, rq.presentationContextId(), CommandSets.response(rq, response, data != null),
+                        data);
+            }
+            for (Runnable r : rq.afterResponse()) {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("after the response to {}: {}", rq.describe(), e.toString());
+                }
+            }
             context.busy = false;
             if (stopping.getAsBoolean()) {
                 throw new DicomNetworkException("server stopping");

@@ -3,13 +3,13 @@ package org.cardiacatlas.cap.scp;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 
-/** A small data set kept in memory: query and retrieve identifiers. */
-final class MemorySink implements DataSetSink {
+/** A small data set kept in memory: query and retrieve identifiers, storage commitment requests. */
+public final class MemorySink implements DataSetSink {
 
     private final int limit;
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
-    MemorySink(int limit) {
+    public MemorySink(int limit) {
         this.limit = limit;
     }
 

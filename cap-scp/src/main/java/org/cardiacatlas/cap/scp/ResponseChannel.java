@@ -46,7 +46,9 @@ public final class ResponseChannel {
         try {
             byte[] data = identifier == null ? null : encode(identifier, rq.transferSyntaxUid());
             byte[] command = CommandSets.response(rq, new DimseResponse(status, null, extraCommand), data != null);
-            Messages.send(association, rq.presentationContextId(), command, data);
+            synchronized (rq.association().peerRequests().sendLock()) {
+                Messages.send(association, rq.presentationContextId(), command, data);
+            }
         } catch (DicomNetworkException e) {
             throw new PeerGone(new IOException("cannot send a pending response: " + e.getMessage(), e));
         }

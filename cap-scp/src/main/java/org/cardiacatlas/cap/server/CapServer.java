@@ -9,6 +9,8 @@ import org.cardiacatlas.cap.query.PacsQuery;
 import org.cardiacatlas.cap.retrieve.RetrieveIndex;
 import org.cardiacatlas.cap.common.CapConfig;
 import org.cardiacatlas.cap.common.Database;
+import org.cardiacatlas.cap.commit.StorageCommitmentScp;
+import org.cardiacatlas.cap.commit.StorageCommitments;
 import org.cardiacatlas.cap.scp.CEchoScp;
 import org.cardiacatlas.cap.scp.CFindScp;
 import org.cardiacatlas.cap.scp.CGetScp;
@@ -33,12 +35,15 @@ public final class CapServer implements AutoCloseable {
     private final ArchiveStorage storage;
     private final DicomListener listener;
     private final XpacsCatchUp catchUp;
+    private final StorageCommitments commitments;
 
-    private CapServer(Database database, ArchiveStorage storage, DicomListener listener, XpacsCatchUp catchUp) {
+    private CapServer(Database database, ArchiveStorage storage, DicomListener listener, XpacsCatchUp catchUp,
+            StorageCommitments commitments) {
         this.database = database;
         this.storage = storage;
         this.listener = listener;
         this.catchUp = catchUp;
+        this.commitments = commitments;
     }
 
     public static CapServer start(CapConfig config) throws IOException {
@@ -50,8 +55,10 @@ public final class CapServer implements AutoCloseable {
         mappers.addAll(XpacsSync.mappers());
         mappers.addAll(RetrieveIndex.mappers());
         mappers.addAll(PacsQuery.mappers());
+        mappers.addAll(StorageCommitments.mappers());
         Database database = Database.open(config, mappers);
         XpacsCatchUp catchUp = null;
+        StorageCommitments commitments = null;
         try {
             ArchiveStorage storage = new ArchiveStorage(config.storageDir());
             XpacsSync xpacs = new XpacsSync(config.get(CapConfig.Option.CAP_ID_PATTERN));
@@ -72,16 +79,25 @@ public final class CapServer implements AutoCloseable {
             boolean verifyMd5 = config.bool(CapConfig.Option.VERIFY_MD5);
             registry.register(new CMoveScp(retrieve, storage, config.aet(), verifyMd5))
                     .register(new CGetScp(retrieve, storage, verifyMd5));
+            // storage commitment (PS3.4 Annex J)
+            commitments = new StorageCommitments(database.sessions(), retrieve, storage, index, config.aet(),
+                    config.integer(CapConfig.Option.STGCMT_RETRY), config.integer(CapConfig.Option.STGCMT_EXPIRY));
+            registry.register(new StorageCommitmentScp(commitments,
+                    config.bool(CapConfig.Option.STGCMT_SAME_ASSOCIATION)));
             DicomListener listener = new DicomListener(config.aet(), config.bool(CapConfig.Option.CHECK_CALLED_AET),
                     config.allowedCallingAets(), config.integer(CapConfig.Option.MAX_PDU_LENGTH),
                     config.integer(CapConfig.Option.IDLE_TIMEOUT), config.integer(CapConfig.Option.MAX_ASSOCIATIONS),
                     registry);
             listener.start(config.bind(), config.port());
             LOG.info("archive folder {} (filesystem pk {})", storage.root(), index.filesystemPk());
-            return new CapServer(database, storage, listener, catchUp);
+            commitments.start();
+            return new CapServer(database, storage, listener, catchUp, commitments);
         } catch (IOException | RuntimeException e) {
             if (catchUp != null) {
                 catchUp.close();
+            }
+            if (commitments != null) {
+                commitments.close();
             }
             database.close();
             throw e;
@@ -105,6 +121,7 @@ public final class CapServer implements AutoCloseable {
     public void close() {
         LOG.info("CAP Server stopping");
         listener.stop(STOP_GRACE_SECONDS);
+        commitments.close();
         if (catchUp != null) {
             catchUp.close();
         }

@@ -108,7 +108,7 @@ final class LogCommand {
 
     static String row(AuditReader.Event e) {
         StringBuilder what = new StringBuilder();
-        for (String k : List.of("study", "sop", "detail")) {
+        for (String k : List.of("study", "sop", "transaction", "detail")) {
             if (!e.get(k).isEmpty()) {
                 what.append(what.length() > 0 ? " " : "").append(e.get(k));
             }

@@ -73,6 +73,7 @@ public final class Main {
             case "status":
                 List<Class<?>> mappers = new ArrayList<>(XpacsSync.mappers());
                 mappers.add(StatusMapper.class);
+                mappers.addAll(org.cardiacatlas.cap.commit.StorageCommitments.mappers());
                 try (Database db = Database.open(config, mappers, true)) {
                     return StatusCommand.run(db, config.logDir(), System.out);
                 } catch (Exception e) {

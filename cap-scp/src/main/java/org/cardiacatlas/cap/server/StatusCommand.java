@@ -35,6 +35,7 @@ final class StatusCommand {
             }
             out.printf("  pending    %d%s%n", pending, pending == 0 ? " (in step with PACS)" : " (waiting for XPACS)");
         }
+        storageCommitment(db, out);
         Instant since = Instant.now().minus(Duration.ofHours(24));
         long[] n = new long[6];
         new AuditReader(logDir).forEach(e -> {
@@ -68,6 +69,21 @@ final class StatusCommand {
         out.printf("  stores        %d (%s)%n", n[3], human(n[4]));
         out.printf("  failures      %d%n", n[5]);
         return 0;
+    }
+
+    /** Storage commitment reports not yet delivered (stgcmt_pending), the oldest ten listed. */
+    private static void storageCommitment(Database db, PrintStream out) {
+        long n = org.cardiacatlas.cap.commit.StorageCommitments.pendingCount(db.sessions());
+        out.println("storage commitment");
+        out.printf("  pending reports  %d%n", n);
+        for (org.cardiacatlas.cap.commit.PendingRow r : org.cardiacatlas.cap.commit.StorageCommitments.pending(
+                db.sessions(), 10)) {
+            out.printf("    %s  %s  to %s, %d instances, %s, %d attempts%s%n",
+                    java.time.format.DateTimeFormatter.ISO_INSTANT.format(r.createdTime.toInstant()), r.transactionUid,
+                    r.requesterAet, r.numRequested, "CHECK".equals(r.state) ? "not yet checked"
+                            : (r.numFailed == null ? 0 : r.numFailed) + " failed",
+                    r.attempts, r.lastError == null ? "" : ", last error: " + r.lastError);
+        }
     }
 
     static String human(long bytes) {

@@ -185,6 +185,26 @@ public final class ArchiveStorage {
     }
 
     /**
+     * Reads an instance's file again and compares it with its files row: present, the recorded
+     * size, and the recorded MD5 (storage commitment does not trust the row alone). An
+     * IOException says what is wrong.
+     */
+    public void verify(LocatedInstance li) throws IOException {
+        Path p = fileOf(li);
+        long size = Files.size(p);
+        if (li.fileSize != null && size != li.fileSize) {
+            throw new IOException("file " + li.filepath + " has " + size + " bytes, the index recorded " + li.fileSize);
+        }
+        if (li.fileMd5 == null) {
+            throw new IOException("no MD5 recorded for file " + li.filepath);
+        }
+        String md5 = md5(p);
+        if (!md5.equals(li.fileMd5)) {
+            throw new IOException("file " + li.filepath + " is damaged: MD5 " + md5 + ", the index recorded " + li.fileMd5);
+        }
+    }
+
+    /**
      * The instance's data set in another transfer syntax, decompressed where a codec allows
      * (PS3.5 A.4); an IOException says why not otherwise.
      */

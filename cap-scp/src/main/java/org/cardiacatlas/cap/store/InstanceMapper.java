@@ -11,4 +11,7 @@ interface InstanceMapper {
     int insertIntoKnownSeries(NewInstance n);
 
     int updateAttributes(InstanceRow row);
+
+    /** Storage commitment: commitment = 1 for these SOP Instance UIDs. */
+    int setCommitment(@org.apache.ibatis.annotations.Param("sopUids") java.util.List<String> sopUids);
 }

@@ -78,6 +78,24 @@ public final class PacsIndex {
         return filesystemPk;
     }
 
+    /**
+     * Storage commitment (PS3.4 J.3.2): these instances were checked and are committed:
+     * {@code instance.commitment = 1}, and their files' {@code md5_check_time} is now.
+     */
+    public void markCommitted(List<String> sopUids) {
+        if (sopUids.isEmpty()) {
+            return;
+        }
+        try (SqlSession s = sessions.openSession(false)) {
+            for (int i = 0; i < sopUids.size(); i += 500) {
+                List<String> part = sopUids.subList(i, Math.min(sopUids.size(), i + 500));
+                s.getMapper(InstanceMapper.class).setCommitment(part);
+                s.getMapper(FilesMapper.class).setMd5CheckTime(part);
+            }
+            s.commit(true);
+        }
+    }
+
     /** Runs just before the commit: the file must be durable before a row points at it. */
     @FunctionalInterface
     public interface BeforeCommit {
