@@ -14,6 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import com.pixelmed.dicom.LongStringAttribute;
+import com.pixelmed.dicom.TagFromName;
+import com.pixelmed.dicom.UniqueIdentifierAttribute;
 import org.cardiacatlas.cap.server.LogFollow;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,6 +76,55 @@ class HardeningTest {
         String conf = Files.readString(Path.of("..", "conf", "logback.xml"));
         assertTrue(conf.contains("[%emdc{assoc:-server}] %logger{0} - %emsg%n"), conf);
         assertTrue(conf.contains("class=\"org.cardiacatlas.cap.common.log.AuditFileAppender\""), conf);
+    }
+
+    @Test
+    void valuesTheIndexCannotHoldFaithfullyAreRefusedWithTheirAttribute() throws Exception {
+        com.pixelmed.dicom.AttributeList a = BadInputTest.read(BadInputTest.oneFile("VAL", 1001));
+        String sopClass = a.get(TagFromName.SOPClassUID).getSingleStringValueOrEmptyString();
+        String sop = a.get(TagFromName.SOPInstanceUID).getSingleStringValueOrEmptyString();
+        try (RawScu scu = new RawScu(server.port(), "CAPSCP", "RAWSCU")) {
+            // a two-valued SOP Instance UID: once indexed as its first value
+            com.pixelmed.dicom.AttributeList two = (com.pixelmed.dicom.AttributeList) a.clone();
+            UniqueIdentifierAttribute u = new UniqueIdentifierAttribute(TagFromName.SOPInstanceUID);
+            u.addValue(sop);
+            u.addValue(sop + ".2");
+            two.put(u.getTag(), u);
+            assertEquals(0xC000, scu.store(sopClass, sop, BadInputTest.dataSet(two)));
+            assertEquals("SOP Instance UID (0008,0018) has 2 values", scu.lastComment);
+
+            // a 5000-character Patient ID: once cut to 250 characters
+            com.pixelmed.dicom.AttributeList longId = (com.pixelmed.dicom.AttributeList) a.clone();
+            LongStringAttribute id = new LongStringAttribute(TagFromName.PatientID);
+            id.addValue("P".repeat(5000));
+            longId.put(id.getTag(), id);
+            assertEquals(0xA900, scu.store(sopClass, sop, BadInputTest.dataSet(longId)));
+            assertEquals("Patient ID (0010,0020): 5000 chars, VR LO allows 64", scu.lastComment);
+
+            // a NUL inside the Patient ID: once stored with it
+            com.pixelmed.dicom.AttributeList nul = (com.pixelmed.dicom.AttributeList) a.clone();
+            LongStringAttribute nulId = new LongStringAttribute(TagFromName.PatientID);
+            nulId.addValue("AB\0CD");
+            nul.put(nulId.getTag(), nulId);
+            assertEquals(0xA900, scu.store(sopClass, sop, BadInputTest.dataSet(nul)));
+            assertEquals("Patient ID (0010,0020) holds control character 0x00", scu.lastComment);
+
+            // a two-valued Patient ID (VM 1)
+            com.pixelmed.dicom.AttributeList twoIds = (com.pixelmed.dicom.AttributeList) a.clone();
+            LongStringAttribute ids = new LongStringAttribute(TagFromName.PatientID);
+            ids.addValue("AAA");
+            ids.addValue("BBB");
+            twoIds.put(ids.getTag(), ids);
+            assertEquals(0xA900, scu.store(sopClass, sop, BadInputTest.dataSet(twoIds)));
+            assertEquals("Patient ID (0010,0020) has 2 values", scu.lastComment);
+
+            assertTrue(server.rows("SELECT pk FROM {pacs}.instance WHERE sop_iuid = ?", sop).isEmpty());
+            // the unchanged data set is still welcome; the node keeps serving
+            assertEquals(0x0000, scu.store(sopClass, sop, BadInputTest.dataSet(a)));
+        }
+        assertEquals(1, server.rows("SELECT pk FROM {pacs}.instance WHERE sop_iuid = ?", sop).size());
+        assertEquals(0, server.incomingFiles());
+        assertEquals(server.count("files"), server.archiveFiles(), "no orphan archive files");
     }
 
     @Test
