@@ -127,6 +127,146 @@ class HardeningTest {
         assertEquals(server.count("files"), server.archiveFiles(), "no orphan archive files");
     }
 
+    /** An A-ASSOCIATE-RQ for Verification in implicit VR little endian (PS3.8 9.3.2). */
+    static byte[] verificationRq(String called, String calling) {
+        java.io.ByteArrayOutputStream items = new java.io.ByteArrayOutputStream();
+        item(items, 0x10, "1.2.840.10008.3.1.1.1".getBytes(StandardCharsets.US_ASCII));
+        java.io.ByteArrayOutputStream pc = new java.io.ByteArrayOutputStream();
+        pc.writeBytes(new byte[] {1, 0, 0, 0});
+        item(pc, 0x30, "1.2.840.10008.1.1".getBytes(StandardCharsets.US_ASCII));
+        item(pc, 0x40, "1.2.840.10008.1.2".getBytes(StandardCharsets.US_ASCII));
+        item(items, 0x20, pc.toByteArray());
+        java.io.ByteArrayOutputStream ui = new java.io.ByteArrayOutputStream();
+        item(ui, 0x51, new byte[] {0, 0, 0x40, 0});
+        item(items, 0x50, ui.toByteArray());
+        byte[] head = associateRq(called, calling);
+        byte[] body = items.toByteArray();
+        byte[] pdu = Arrays.copyOf(head, head.length + body.length);
+        System.arraycopy(body, 0, pdu, head.length, body.length);
+        int len = pdu.length - 6;
+        pdu[2] = (byte) (len >> 24);
+        pdu[3] = (byte) (len >> 16);
+        pdu[4] = (byte) (len >> 8);
+        pdu[5] = (byte) len;
+        return pdu;
+    }
+
+    private static void item(java.io.ByteArrayOutputStream out, int type, byte[] value) {
+        out.write(type);
+        out.write(0);
+        out.write(value.length >> 8);
+        out.write(value.length);
+        out.writeBytes(value);
+    }
+
+    /** Sends one byte of the data every interval until the server closes; returns when it did (ms after start). */
+    static final class Trickler extends Thread {
+        final Socket socket;
+        final byte[] data;
+        final long intervalMillis;
+        volatile long closedAfterMillis = -1;
+
+        Trickler(int port, byte[] data, long intervalMillis) throws Exception {
+            this.socket = new Socket("127.0.0.1", port);
+            this.data = data;
+            this.intervalMillis = intervalMillis;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            long t0 = System.nanoTime();
+            try {
+                OutputStream out = socket.getOutputStream();
+                for (int i = 0; i < data.length; i++) {
+                    out.write(data[i]);
+                    out.flush();
+                    Thread.sleep(intervalMillis);
+                }
+            } catch (Exception e) {
+                // the server closed the connection
+            }
+            closedAfterMillis = (System.nanoTime() - t0) / 1_000_000;
+        }
+    }
+
+    @Test
+    void tricklingConnectionsHoldNoSlotAndAreClosedAtTheirDeadline() throws Exception {
+        try (ServerFixture small = ServerFixture.start(java.util.Map.of(
+                org.cardiacatlas.cap.common.CapConfig.Option.MAX_ASSOCIATIONS, "8",
+                org.cardiacatlas.cap.common.CapConfig.Option.ASSOCIATE_TIMEOUT, "3",
+                org.cardiacatlas.cap.common.CapConfig.Option.IDLE_TIMEOUT, "2",
+                org.cardiacatlas.cap.common.CapConfig.Option.MAX_ASSOCIATIONS_PER_ADDRESS, "12"))) {
+            byte[] rq = verificationRq("CAPSCP", "TRICKLE");
+            List<Trickler> tricklers = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                Trickler t = new Trickler(small.port(), rq, 500);
+                tricklers.add(t);
+                t.start();
+            }
+            Thread.sleep(700);
+            // eight trickling requests on a node of eight associations: storescu still gets in
+            Dcmtk.Result echo = Dcmtk.echoscu(small.port());
+            assertTrue(echo.ok(), echo.output());
+            Path f = BadInputTest.oneFile("TRK", 1002);
+            Dcmtk.Result store = Dcmtk.storescu(small.port(), List.of(), List.of(f.toString()));
+            assertTrue(store.output().contains("Received Store Response (Success)"), store.output());
+            // and each trickler is cut at the associate timeout, though it never stops sending
+            for (Trickler t : tricklers) {
+                t.join(10_000);
+                assertTrue(t.closedAfterMillis > 2500 && t.closedAfterMillis < 6000, "closed after " + t.closedAfterMillis);
+            }
+
+            // after the association, a PDU trickled byte by byte: cut at the idle timeout of the last whole PDU
+            try (Socket s = new Socket("127.0.0.1", small.port())) {
+                s.getOutputStream().write(rq);
+                s.getOutputStream().flush();
+                assertEquals(0x02, s.getInputStream().read(), "A-ASSOCIATE-AC");
+                byte[] pdata = new byte[200];
+                pdata[0] = 0x04;
+                pdata[5] = (byte) 194;
+                Trickler t = new Trickler(small.port(), new byte[0], 0);
+                long t0 = System.nanoTime();
+                boolean cut = false;
+                try {
+                    for (byte b : pdata) {
+                        s.getOutputStream().write(b);
+                        s.getOutputStream().flush();
+                        Thread.sleep(300);
+                        if ((System.nanoTime() - t0) / 1_000_000 > 15_000) {
+                            break;
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    cut = true;
+                }
+                long after = (System.nanoTime() - t0) / 1_000_000;
+                t.socket.close();
+                assertTrue(cut, "still open after " + after + " ms");
+                assertTrue(after < 8000, "cut after " + after + " ms");
+            }
+
+            // the per-address limit: twelve connections from one address, the thirteenth is refused
+            List<Socket> held = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 12; i++) {
+                    Socket s = new Socket("127.0.0.1", small.port());
+                    s.getOutputStream().write(rq, 0, 10);
+                    held.add(s);
+                }
+                Thread.sleep(300);
+                Dcmtk.Result refused = Dcmtk.echoscu(small.port());
+                assertFalse(refused.ok(), refused.output());
+                assertTrue(refused.output().contains("Local Limit Exceeded"), refused.output());
+            } finally {
+                for (Socket s : held) {
+                    s.close();
+                }
+            }
+            BadInputTest.waitForLong(() -> Dcmtk.echoscu(small.port()).ok(), 10);
+        }
+    }
+
     @Test
     void capserverLogReportsUnreadableLines() throws Exception {
         Path dir = Files.createTempDirectory("capserver-cut-");
