@@ -62,7 +62,19 @@ public final class CapConfig {
                 "seconds before a storage commitment report is sent again to a requester that was away; doubled "
                         + "after each failed attempt, at most an hour"),
         STGCMT_EXPIRY("stgcmt-expiry", "86400",
-                "seconds after which a storage commitment report that could not be delivered is given up (WARN)");
+                "seconds after which a storage commitment report that could not be delivered is given up (WARN)"),
+        // --- issue 10: hardening (association deadlines, TLS, file modes, crash leftovers) ---
+        ASSOCIATE_TIMEOUT("associate-timeout", "10", "seconds in which the whole A-ASSOCIATE-RQ must arrive"),
+        MAX_ASSOCIATIONS_PER_ADDRESS("max-associations-per-address", "32",
+                "connections at once from one IP address; more are rejected"),
+        TLS_PORT("tls-port", "0", "DICOM TLS port, e.g. 2762 (0: none)"),
+        TLS_KEYSTORE("tls-keystore", "", "PKCS#12 file with the node's key and certificate"),
+        TLS_KEYSTORE_PASSWORD("tls-keystore-password", "", "its password", true),
+        TLS_TRUSTSTORE("tls-truststore", "", "PKCS#12 file of the trusted peer certificates (empty: the JDK's)"),
+        TLS_TRUSTSTORE_PASSWORD("tls-truststore-password", "", "its password", true),
+        TLS_CLIENT_AUTH("tls-client-auth", "false", "require a client certificate the truststore trusts"),
+        VERIFY_AT_START("verify-at-start", "false",
+                "run capserver verify (archive files against the files rows) at start, reporting only");
 
         final String key;
         final String defaultValue;
@@ -217,6 +229,9 @@ public final class CapConfig {
         checkRange(Option.MAX_ASSOCIATIONS, 1, 100000);
         checkRange(Option.MAX_PDU_LENGTH, 4096, 16 * 1024 * 1024);
         checkRange(Option.IDLE_TIMEOUT, 1, 86400);
+        checkRange(Option.ASSOCIATE_TIMEOUT, 1, 3600);
+        checkRange(Option.MAX_ASSOCIATIONS_PER_ADDRESS, 1, 100000);
+        checkRange(Option.TLS_PORT, 0, 65535);
         checkRange(Option.XPACS_RETRY, 1, 86400);
         checkRange(Option.MAX_MATCHES, 0, Integer.MAX_VALUE - 1);
         for (Option o : List.of(Option.PACS_SCHEMA, Option.XPACS_SCHEMA)) {

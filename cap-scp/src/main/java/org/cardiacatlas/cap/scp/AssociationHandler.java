@@ -22,7 +22,13 @@ final class AssociationHandler implements Runnable {
 
     /** Settings of the acceptor that do not change while the server runs. */
     record Settings(String aet, boolean checkCalledAet, Set<String> allowedCallingAets, int maxPduLength,
-            int idleTimeoutMillis, int maxAssociations) {
+            int idleTimeoutMillis, int maxAssociations, int associateTimeoutMillis, int maxPerAddress) {
+    }
+
+    /** Where the listener decides whether a complete A-ASSOCIATE-RQ gets a slot. */
+    interface Admission {
+        /** Called once the request is complete: null if admitted, else why not (a transient rejection). */
+        String admit();
     }
 
     private final Socket socket;
@@ -30,17 +36,17 @@ final class AssociationHandler implements Runnable {
     private final Settings settings;
     private final DimseDispatcher dispatcher;
     private final ServicePresentationContextPolicy policy;
-    private final boolean overCapacity;
+    private final Admission admission;
     private final Runnable onEnd;
 
     AssociationHandler(Socket socket, AssociationContext ctx, Settings settings, DimseDispatcher dispatcher,
-            ServicePresentationContextPolicy policy, boolean overCapacity, Runnable onEnd) {
+            ServicePresentationContextPolicy policy, Admission admission, Runnable onEnd) {
         this.socket = socket;
         this.ctx = ctx;
         this.settings = settings;
         this.dispatcher = dispatcher;
         this.policy = policy;
-        this.overCapacity = overCapacity;
+        this.admission = admission;
         this.onEnd = onEnd;
     }
 
@@ -58,10 +64,12 @@ final class AssociationHandler implements Runnable {
 
     private void serve(AssociationContext ctx) {
         AssociateRequestPeek rq;
+        PduDeadlineStream in;
         try {
-            socket.setSoTimeout(settings.idleTimeoutMillis());
             socket.setTcpNoDelay(true);
-            rq = AssociateRequestPeek.read(socket.getInputStream());
+            // the whole request within the associate timeout, however it is trickled
+            in = new PduDeadlineStream(socket, settings.associateTimeoutMillis(), settings.idleTimeoutMillis());
+            rq = AssociateRequestPeek.read(in);
         } catch (AssociateRequestPeek.NotAnAssociationRequest e) {
             LOG.warn("connection refused: {}", e.getMessage());
             ctx.audit("CONNECT").with("status", "refused").with("detail", e.getMessage()).write();
@@ -72,7 +80,8 @@ final class AssociationHandler implements Runnable {
             }
             return;
         } catch (SocketTimeoutException e) {
-            LOG.warn("connection closed: no A-ASSOCIATE-RQ within {} ms", settings.idleTimeoutMillis());
+            LOG.warn("connection closed: no complete A-ASSOCIATE-RQ within {} ms", settings.associateTimeoutMillis());
+            ctx.audit("CONNECT").with("status", "refused").with("detail", "associate timeout").write();
             return;
         } catch (IOException e) {
             LOG.warn("connection lost before association: {}", e.getMessage());
@@ -87,7 +96,7 @@ final class AssociationHandler implements Runnable {
         Association association;
         PeekedSocket peeked;
         try {
-            peeked = new PeekedSocket(socket, rq.bytes);
+            peeked = new PeekedSocket(socket, rq.bytes, in);
             // called AE title already checked (or deliberately not): let PixelMed accept the one asked for
             association = AssociationFactory.createNewAssociation(peeked,
                     settings.checkCalledAet() ? settings.aet() : rq.calledAet, settings.maxPduLength(), 0, 0, policy);
@@ -139,9 +148,10 @@ final class AssociationHandler implements Runnable {
                         UpperLayerReplies.SERVICE_USER, UpperLayerReplies.CALLING_AE_NOT_RECOGNIZED);
                 return true;
             }
-            if (overCapacity) {
-                LOG.warn("association rejected: the maximum of {} associations are running", settings.maxAssociations());
-                ctx.audit("ASSOCIATE").with("status", "rejected").with("detail", "local limit exceeded").write();
+            String limit = admission.admit();
+            if (limit != null) {
+                LOG.warn("association rejected: {}", limit);
+                ctx.audit("ASSOCIATE").with("status", "rejected").with("detail", "local limit exceeded: " + limit).write();
                 UpperLayerReplies.reject(socket.getOutputStream(), UpperLayerReplies.TRANSIENT,
                         UpperLayerReplies.SERVICE_PROVIDER_PRESENTATION, UpperLayerReplies.LOCAL_LIMIT_EXCEEDED);
                 return true;

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.cardiacatlas.cap.store.ArchiveStorage;
 import org.cardiacatlas.cap.store.IncomingFile;
+import org.cardiacatlas.cap.store.InstanceValues;
 import org.cardiacatlas.cap.store.PacsIndex;
 import org.cardiacatlas.cap.store.StoredInstance;
 import org.cardiacatlas.cap.common.DicomServiceException;
@@ -102,12 +103,13 @@ public final class CStoreScp implements DimseService {
                     "cannot write file: " + e.getMessage(), e);
         }
         AttributeList attrs = read(file);
-        String studyUid = uid(attrs, TagFromName.StudyInstanceUID, "Study Instance UID");
-        String seriesUid = uid(attrs, TagFromName.SeriesInstanceUID, "Series Instance UID");
-        String sopUid = uid(attrs, TagFromName.SOPInstanceUID, "SOP Instance UID");
-        String sopClass = Attribute.getSingleStringValueOrEmptyString(attrs, TagFromName.SOPClassUID).trim();
-        rq.about(Attribute.getSingleStringValueOrEmptyString(attrs, TagFromName.PatientID).trim(), studyUid, seriesUid,
-                file.size());
+        // the store unit's checks, shared by every route that stores
+        InstanceValues.Identity id = InstanceValues.check(attrs);
+        String studyUid = id.studyUid();
+        String seriesUid = id.seriesUid();
+        String sopUid = id.sopUid();
+        String sopClass = id.sopClassUid();
+        rq.about(id.patientId(), studyUid, seriesUid, file.size());
         if (!sopUid.equals(rq.affectedSopInstanceUid())) {
             throw new DicomServiceException(DicomServiceException.CANNOT_UNDERSTAND,
                     "SOP Instance UID of data set differs from command");
@@ -168,18 +170,6 @@ public final class CStoreScp implements DimseService {
             throw new DicomServiceException(DicomServiceException.CANNOT_UNDERSTAND,
                     "malformed data set: " + e.getMessage(), e);
         }
-    }
-
-    private static String uid(AttributeList attrs, com.pixelmed.dicom.AttributeTag tag, String name)
-            throws DicomServiceException {
-        String v = Attribute.getSingleStringValueOrEmptyString(attrs, tag).trim();
-        if (v.isEmpty()) {
-            throw new DicomServiceException(DicomServiceException.CANNOT_UNDERSTAND, "missing " + name);
-        }
-        if (!Uids.isValid(v)) {
-            throw new DicomServiceException(DicomServiceException.CANNOT_UNDERSTAND, "invalid " + name);
-        }
-        return v;
     }
 
     /** The network layer writes bytes; only this service knows they become a file. */

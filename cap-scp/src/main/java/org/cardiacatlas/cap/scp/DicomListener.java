@@ -28,7 +28,13 @@ public final class DicomListener {
     private final DimseDispatcher dispatcher;
     private final ServicePresentationContextPolicy policy;
     private final ExecutorService workers;
+    /** Associations admitted (complete A-ASSOCIATE-RQ, within the limits): what --max-associations counts. */
     private final AtomicInteger running = new AtomicInteger();
+    /** Connections still sending their A-ASSOCIATE-RQ: they hold no association slot (issue 10). */
+    private final AtomicInteger pending = new AtomicInteger();
+    private final int maxPending;
+    private final Map<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+    private volatile long lastPendingWarn;
     private final Map<Socket, AssociationContext> open = new ConcurrentHashMap<>();
     private volatile boolean stopping;
     private ServerSocket server;
@@ -36,8 +42,20 @@ public final class DicomListener {
 
     public DicomListener(String aet, boolean checkCalledAet, Set<String> allowedCallingAets, int maxPduLength,
             int idleTimeoutSeconds, int maxAssociations, DimseServiceRegistry registry) {
+        this(aet, checkCalledAet, allowedCallingAets, maxPduLength, idleTimeoutSeconds, maxAssociations, 10,
+                Integer.MAX_VALUE, registry);
+    }
+
+    /**
+     * @param associateTimeoutSeconds the whole A-ASSOCIATE-RQ must arrive within this time of the accept
+     * @param maxPerAddress connections at once from one IP address (pending and associated)
+     */
+    public DicomListener(String aet, boolean checkCalledAet, Set<String> allowedCallingAets, int maxPduLength,
+            int idleTimeoutSeconds, int maxAssociations, int associateTimeoutSeconds, int maxPerAddress,
+            DimseServiceRegistry registry) {
         this.settings = new AssociationHandler.Settings(aet, checkCalledAet, allowedCallingAets, maxPduLength,
-                idleTimeoutSeconds * 1000, maxAssociations);
+                idleTimeoutSeconds * 1000, maxAssociations, associateTimeoutSeconds * 1000, maxPerAddress);
+        this.maxPending = Math.max(64, maxAssociations * 4);
         this.maxAssociations = maxAssociations;
         this.dispatcher = new DimseDispatcher(registry, () -> stopping);
         this.policy = new ServicePresentationContextPolicy(registry);
@@ -75,15 +93,48 @@ public final class DicomListener {
                 }
                 continue;
             }
-            boolean over = running.incrementAndGet() > maxAssociations;
-            AssociationContext ctx = new AssociationContext(s.getInetAddress().getHostAddress() + ":" + s.getPort());
+            String address = s.getInetAddress().getHostAddress();
+            if (pending.get() >= maxPending) {
+                // so many half-open requests that only closing keeps the node serving
+                long now = System.nanoTime();
+                if (now - lastPendingWarn > 10_000_000_000L) {
+                    lastPendingWarn = now;
+                    LOG.warn("connection from {} closed: {} connections are still sending their A-ASSOCIATE-RQ",
+                            address, maxPending);
+                }
+                closeQuietly(s);
+                continue;
+            }
+            pending.incrementAndGet();
+            int fromAddress = perAddress.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
+            AssociationContext ctx = new AssociationContext(address + ":" + s.getPort());
             open.put(s, ctx);
+            boolean[] admitted = {false, false};
+            AssociationHandler.Admission admission = () -> {
+                pending.decrementAndGet();
+                admitted[1] = true;
+                if (fromAddress > settings.maxPerAddress()) {
+                    return fromAddress + " connections from " + address + ", at most " + settings.maxPerAddress();
+                }
+                if (running.incrementAndGet() > maxAssociations) {
+                    running.decrementAndGet();
+                    return "the maximum of " + maxAssociations + " associations are running";
+                }
+                admitted[0] = true;
+                return null;
+            };
             Runnable onEnd = () -> {
                 open.remove(s);
-                running.decrementAndGet();
+                if (admitted[0]) {
+                    running.decrementAndGet();
+                }
+                if (!admitted[1]) {
+                    pending.decrementAndGet();
+                }
+                perAddress.computeIfPresent(address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
             };
             try {
-                workers.execute(new AssociationHandler(s, ctx, settings, dispatcher, policy, over, onEnd));
+                workers.execute(new AssociationHandler(s, ctx, settings, dispatcher, policy, admission, onEnd));
             } catch (RuntimeException e) {
                 onEnd.run();
                 LOG.error("cannot serve connection from {}: {}", s.getRemoteSocketAddress(), e.toString());

@@ -29,12 +29,14 @@ final class PeekedSocket extends Socket {
 
     private final Socket s;
     private final InputStream in;
+    private final InputStream rest;
     private final OutputStream out;
     private volatile Object releaseMonitor;
 
-    PeekedSocket(Socket s, byte[] peeked) throws IOException {
+    PeekedSocket(Socket s, byte[] peeked, InputStream rest) throws IOException {
         this.s = s;
-        this.in = new SequenceInputStream(new ByteArrayInputStream(peeked), s.getInputStream());
+        this.rest = rest;
+        this.in = new SequenceInputStream(new ByteArrayInputStream(peeked), rest);
         // PixelMed writes each PDU header byte by byte and flushes after every PDU: buffered, a PDU
         // leaves as one write instead of a dozen one-byte TCP segments (TCP_NODELAY is on)
         this.out = new BufferedOutputStream(new ReleaseWatchingStream(s.getOutputStream()), 64 * 1024);
@@ -57,6 +59,9 @@ final class PeekedSocket extends Socket {
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             out.write(b, off, len);
+            if (rest instanceof PduDeadlineStream d) {
+                d.touch();
+            }
             // A-RELEASE-RP: type 0x06, length 4 (PS3.8 9.3.7)
             Object monitor = releaseMonitor;
             if (monitor != null && len == 10 && b[off] == 0x06) {
@@ -111,9 +116,10 @@ final class PeekedSocket extends Socket {
         return s.getLocalSocketAddress();
     }
 
+    /** The deadlines are PduDeadlineStream's: PixelMed's own timeout setting is not passed on. */
     @Override
-    public synchronized void setSoTimeout(int timeout) throws SocketException {
-        s.setSoTimeout(timeout);
+    public synchronized void setSoTimeout(int timeout) {
+        // ignored, see above
     }
 
     @Override

@@ -62,16 +62,30 @@ final class AuditReader {
         return m.group(g);
     }
 
-    /** Every event, oldest first; lines that are not JSON objects are skipped. */
+    /** Every event, oldest first; lines that are not JSON objects are skipped (see the other forEach). */
     void forEach(Consumer<Event> each) throws IOException {
+        forEach(each, bad -> { });
+    }
+
+    /**
+     * Every event, oldest first; each line that is not a whole JSON object (a record cut by a
+     * crash, a foreign line) goes to {@code unreadable} as {@code file:line: text}, escaped.
+     */
+    void forEach(Consumer<Event> each, Consumer<String> unreadable) throws IOException {
         for (Path p : files()) {
+            int number = 0;
             try (InputStream raw = Files.newInputStream(p);
                     InputStream in = p.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
                     BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
+                    number++;
                     Event e = Event.parse(line);
                     if (e != null) {
                         each.accept(e);
+                    } else if (!line.isBlank()) {
+                        String shown = line.length() > 120 ? line.substring(0, 120) + "..." : line;
+                        unreadable.accept(p.getFileName() + ":" + number + ": "
+                                + org.cardiacatlas.cap.common.log.LogEscape.escape(shown));
                     }
                 }
             }

@@ -87,7 +87,8 @@ public final class CapServer implements AutoCloseable {
             DicomListener listener = new DicomListener(config.aet(), config.bool(CapConfig.Option.CHECK_CALLED_AET),
                     config.allowedCallingAets(), config.integer(CapConfig.Option.MAX_PDU_LENGTH),
                     config.integer(CapConfig.Option.IDLE_TIMEOUT), config.integer(CapConfig.Option.MAX_ASSOCIATIONS),
-                    registry);
+                    config.integer(CapConfig.Option.ASSOCIATE_TIMEOUT),
+                    config.integer(CapConfig.Option.MAX_ASSOCIATIONS_PER_ADDRESS), registry);
             listener.start(config.bind(), config.port());
             LOG.info("archive folder {} (filesystem pk {})", storage.root(), index.filesystemPk());
             commitments.start();

@@ -31,6 +31,12 @@ final class LogCommand {
     }
 
     static int run(Path logDir, List<String> args, PrintStream out) throws IOException, InterruptedException {
+        return run(logDir, args, out, System.err);
+    }
+
+    /** Unreadable lines (a record cut by a crash or a full disk) are reported on {@code err}, never skipped silently. */
+    static int run(Path logDir, List<String> args, PrintStream out, PrintStream err)
+            throws IOException, InterruptedException {
         Predicate<AuditReader.Event> filter = e -> true;
         boolean json = false;
         boolean follow = false;
@@ -57,11 +63,18 @@ final class LogCommand {
             out.println(String.format("%-19s %-12s %-9s %-27s %-21s %-12s %s", "time", "op", "status", "calling->called",
                     "remote", "patient", "study / sop / detail"));
         }
+        int[] unreadable = {0};
         reader.forEach(e -> {
             if (f.test(e)) {
                 out.println(asJson ? e.line() : row(e));
             }
+        }, bad -> {
+            unreadable[0]++;
+            err.println("capserver log: unreadable line " + bad);
         });
+        if (unreadable[0] > 0) {
+            err.println("capserver log: " + unreadable[0] + " unreadable line(s) in the audit log, not shown above");
+        }
         if (follow) {
             tail(reader.current(), f, asJson, out);
         }

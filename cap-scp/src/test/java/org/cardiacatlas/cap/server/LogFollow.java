@@ -13,4 +13,9 @@ public final class LogFollow {
     public static int run(Path logDir, List<String> args, PrintStream out) throws Exception {
         return LogCommand.run(logDir, args, out);
     }
+
+    /** capserver log with its own output and error streams. */
+    public static int run(Path logDir, List<String> args, PrintStream out, PrintStream err) throws Exception {
+        return LogCommand.run(logDir, args, out, err);
+    }
 }
