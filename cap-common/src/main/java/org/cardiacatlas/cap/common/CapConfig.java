@@ -53,7 +53,11 @@ public final class CapConfig {
         MAX_MATCHES("max-matches", "10000",
                 "C-FIND answers at most this many matches; a larger answer ends with status A700 (0: no limit)"),
         CASE_SENSITIVE_NAMES("case-sensitive-names", "false",
-                "C-FIND matches person names case- and accent-sensitively");
+                "C-FIND matches person names case- and accent-sensitively"),
+        STRICT_QUERIES("strict-queries", "false",
+                "refuse hierarchical queries and retrieves without the unique keys above their level (PS3.4 C.4.1.2.1)"
+                        + " instead of treating a missing one as universal; relational queries stay allowed when"
+                        + " negotiated");
 
         final String key;
         final String defaultValue;
@@ -69,6 +73,11 @@ public final class CapConfig {
             this.defaultValue = defaultValue;
             this.description = description;
             this.secret = secret;
+        }
+
+        /** A true/false option, which may be given without a value. */
+        boolean isSwitch() {
+            return defaultValue.equals("true") || defaultValue.equals("false");
         }
 
         public String key() {
@@ -129,6 +138,12 @@ public final class CapConfig {
                 // not ours: leave it to the sub-command (e.g. --dry-run)
                 positional.add(a);
                 continue;
+            }
+            if (value == null && o.isSwitch()) {
+                // a switch alone means true ("--strict-queries"); "--verify-md5 false" still works
+                boolean given = i + 1 < args.length
+                        && (args[i + 1].equalsIgnoreCase("true") || args[i + 1].equalsIgnoreCase("false"));
+                value = given ? args[++i] : "true";
             }
             cli.put(o, value != null ? value : requireValue(args, ++i, name));
         }
@@ -224,6 +239,7 @@ public final class CapConfig {
             throw new IllegalArgumentException("--cap-id-pattern is not a regular expression: " + e.getDescription());
         }
         bool(Option.CASE_SENSITIVE_NAMES);
+        bool(Option.STRICT_QUERIES);
     }
 
     private void checkRange(Option o, int min, int max) {
