@@ -74,7 +74,11 @@ public final class CapConfig {
         TLS_TRUSTSTORE_PASSWORD("tls-truststore-password", "", "its password", true),
         TLS_CLIENT_AUTH("tls-client-auth", "false", "require a client certificate the truststore trusts"),
         VERIFY_AT_START("verify-at-start", "false",
-                "run capserver verify (archive files against the files rows) at start, reporting only");
+                "run capserver verify (archive files against the files rows) at start, reporting only"),
+        STRICT_QUERIES("strict-queries", "false",
+                "refuse hierarchical queries and retrieves without the unique keys above their level (PS3.4 C.4.1.2.1)"
+                        + " instead of treating a missing one as universal; relational queries stay allowed when"
+                        + " negotiated");
 
         final String key;
         final String defaultValue;
@@ -90,6 +94,11 @@ public final class CapConfig {
             this.defaultValue = defaultValue;
             this.description = description;
             this.secret = secret;
+        }
+
+        /** A true/false option, which may be given without a value. */
+        boolean isSwitch() {
+            return defaultValue.equals("true") || defaultValue.equals("false");
         }
 
         public String key() {
@@ -150,6 +159,12 @@ public final class CapConfig {
                 // not ours: leave it to the sub-command (e.g. --dry-run)
                 positional.add(a);
                 continue;
+            }
+            if (value == null && o.isSwitch()) {
+                // a switch alone means true ("--strict-queries"); "--verify-md5 false" still works
+                boolean given = i + 1 < args.length
+                        && (args[i + 1].equalsIgnoreCase("true") || args[i + 1].equalsIgnoreCase("false"));
+                value = given ? args[++i] : "true";
             }
             cli.put(o, value != null ? value : requireValue(args, ++i, name));
         }
@@ -251,6 +266,7 @@ public final class CapConfig {
         bool(Option.STGCMT_SAME_ASSOCIATION);
         checkRange(Option.STGCMT_RETRY, 1, 86400);
         checkRange(Option.STGCMT_EXPIRY, 1, 365 * 86400);
+        bool(Option.STRICT_QUERIES);
     }
 
     private void checkRange(Option o, int min, int max) {

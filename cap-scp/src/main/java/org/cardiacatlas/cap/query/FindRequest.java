@@ -153,6 +153,11 @@ final class FindRequest {
 
     static FindRequest parse(InformationModel model, AttributeList identifier, boolean caseSensitiveNames)
             throws DicomServiceException {
+        return parse(model, identifier, caseSensitiveNames, QueryMode.STRICT);
+    }
+
+    static FindRequest parse(InformationModel model, AttributeList identifier, boolean caseSensitiveNames,
+            QueryMode mode) throws DicomServiceException {
         String code = Attribute.getSingleStringValueOrEmptyString(identifier, TagFromName.QueryRetrieveLevel).trim();
         if (code.isEmpty()) {
             throw refused("no Query/Retrieve Level (0008,0052)");
@@ -177,7 +182,7 @@ final class FindRequest {
             }
         }
         FindRequest r = new FindRequest(model, level, code, caseSensitiveNames);
-        r.requireUniqueKeysAbove(identifier);
+        r.requireUniqueKeysAbove(identifier, mode);
         try {
             for (Attribute a : identifier.values()) {
                 r.add(a);
@@ -194,9 +199,11 @@ final class FindRequest {
 
     /**
      * Hierarchical search (PS3.4 C.4.1.2.1): above the query level, each level's unique key
-     * is given with a single value.
+     * is given with a single value. Leniently (and in relational search, C.4.1.2.2) a missing,
+     * empty or universal one is universal and a list matches any of its values; a UID with
+     * wild cards is still refused, as UIDs have no wild card matching (C.2.2.2.4).
      */
-    private void requireUniqueKeysAbove(AttributeList identifier) throws DicomServiceException {
+    private void requireUniqueKeysAbove(AttributeList identifier, QueryMode mode) throws DicomServiceException {
         List<AttributeTag> required = new ArrayList<>();
         if (model == InformationModel.PATIENT_ROOT && level.isBelow(QueryRetrieveLevel.PATIENT)) {
             required.add(TagFromName.PatientID);
@@ -209,6 +216,15 @@ final class FindRequest {
         }
         for (AttributeTag t : required) {
             String[] v = Matching.strings(identifier.get(t) == null ? emptyOf(t) : identifier.get(t));
+            if (mode.universalAbove()) {
+                for (String s : v) {
+                    String u = s == null ? "" : s.trim();
+                    if (!t.equals(TagFromName.PatientID) && !u.equals("*") && Matching.hasWildcard(u)) {
+                        throw refused(name(t) + " with wild cards: a UID key is one UID or a list");
+                    }
+                }
+                continue;
+            }
             if (v.length != 1 || v[0] == null || v[0].trim().isEmpty() || Matching.hasWildcard(v[0])) {
                 throw refused(name(t) + " must be one value at " + level + " level");
             }
@@ -352,6 +368,10 @@ final class FindRequest {
                 continue;
             }
             String s = v.trim();
+            if (c.kind() == Kind.UID && s.equals("*")) {
+                // what lenient SCUs send for "any": universal (only a lone '*' reaches here)
+                return;
+            }
             boolean wildcards = c.kind() != Kind.UID && Matching.allowsWildcards(a.getVR());
             if (wildcards && Matching.isUniversal(s)) {
                 return;

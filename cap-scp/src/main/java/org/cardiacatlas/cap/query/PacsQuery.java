@@ -49,6 +49,7 @@ public final class PacsQuery {
     private final String retrieveAet;
     private final int maxMatches;
     private final boolean caseSensitiveNames;
+    private final boolean strictQueries;
 
     /**
      * @param maxMatches the most matches one query answers (0: no limit)
@@ -56,10 +57,25 @@ public final class PacsQuery {
      *        database's case-insensitive collation (PS3.4 C.2.2.2.1 allows either)
      */
     public PacsQuery(SqlSessionFactory sessions, String retrieveAet, int maxMatches, boolean caseSensitiveNames) {
+        this(sessions, retrieveAet, maxMatches, caseSensitiveNames, false);
+    }
+
+    /**
+     * @param strictQueries hierarchical queries are read strictly (PS3.4 C.4.1.2.1): a missing
+     *        unique key above the level is refused, not universal ({@link QueryMode})
+     */
+    public PacsQuery(SqlSessionFactory sessions, String retrieveAet, int maxMatches, boolean caseSensitiveNames,
+            boolean strictQueries) {
         this.sessions = sessions;
         this.retrieveAet = retrieveAet;
         this.maxMatches = maxMatches;
         this.caseSensitiveNames = caseSensitiveNames;
+        this.strictQueries = strictQueries;
+    }
+
+    /** The mode of a query: relational when the SCU negotiated it, else hierarchical as configured. */
+    public QueryMode mode(boolean relationalNegotiated) {
+        return relationalNegotiated ? QueryMode.RELATIONAL : strictQueries ? QueryMode.STRICT : QueryMode.LENIENT;
     }
 
     public static List<Class<?>> mappers() {
@@ -67,7 +83,12 @@ public final class PacsQuery {
     }
 
     public Result find(InformationModel model, AttributeList identifier, MatchSink sink) throws DicomServiceException {
-        FindRequest rq = FindRequest.parse(model, identifier, caseSensitiveNames);
+        return find(model, identifier, mode(false), sink);
+    }
+
+    public Result find(InformationModel model, AttributeList identifier, QueryMode mode, MatchSink sink)
+            throws DicomServiceException {
+        FindRequest rq = FindRequest.parse(model, identifier, caseSensitiveNames, mode);
         Answers answers = new Answers(rq, retrieveAet);
         int matches = 0;
         long after = 0;
@@ -117,7 +138,7 @@ public final class PacsQuery {
      * show which indexes a query uses.
      */
     public List<String> explain(InformationModel model, AttributeList identifier) throws DicomServiceException {
-        FindRequest rq = FindRequest.parse(model, identifier, caseSensitiveNames);
+        FindRequest rq = FindRequest.parse(model, identifier, caseSensitiveNames, mode(false));
         MappedStatement ms = sessions.getConfiguration()
                 .getMappedStatement(FindMapper.class.getName() + ".selectMatches");
         MapperMethod.ParamMap<Object> params = new MapperMethod.ParamMap<>();

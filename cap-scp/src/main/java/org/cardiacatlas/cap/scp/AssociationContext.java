@@ -22,6 +22,9 @@ public final class AssociationContext {
     /** Set when a stopping server closed this connection between requests: that, not the socket error, is why it ended. */
     volatile boolean closedByStop;
 
+    /** FIND SOP Classes for which relational queries were negotiated (ExtendedNegotiation). */
+    volatile java.util.Set<String> relationalQueries = java.util.Set.of();
+
     long stored;
     long storedBytes;
     long failures;

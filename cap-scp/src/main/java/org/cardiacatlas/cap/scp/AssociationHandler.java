@@ -96,7 +96,11 @@ final class AssociationHandler implements Runnable {
         Association association;
         PeekedSocket peeked;
         try {
-            peeked = new PeekedSocket(socket, rq.bytes, in);
+            // relational queries where the SCU asks for them (PS3.4 C.5.1.1.1), answered in the accept
+            java.util.Map<String, byte[]> extended = ExtendedNegotiation.requested(rq.bytes);
+            java.util.Set<String> relational = ExtendedNegotiation.relationalQueries(extended);
+            ctx.relationalQueries = relational;
+            peeked = new PeekedSocket(socket, rq.bytes, in, ExtendedNegotiation.acceptSubItems(extended, relational));
             // called AE title already checked (or deliberately not): let PixelMed accept the one asked for
             association = AssociationFactory.createNewAssociation(peeked,
                     settings.checkCalledAet() ? settings.aet() : rq.calledAet, settings.maxPduLength(), 0, 0, policy);

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.util.Set;
 import org.cardiacatlas.cap.query.InformationModel;
 import org.cardiacatlas.cap.query.PacsQuery;
+import org.cardiacatlas.cap.query.QueryMode;
 import org.cardiacatlas.cap.common.DicomServiceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +63,8 @@ public final class CFindScp implements DimseService {
         }
         AttributeList identifier = identifier(rq);
         long t0 = System.nanoTime();
-        PacsQuery.Result r = query.find(model, identifier, new PacsQuery.MatchSink() {
+        QueryMode mode = query.mode(rq.association().relationalQueries.contains(rq.affectedSopClassUid()));
+        PacsQuery.Result r = query.find(model, identifier, mode, new PacsQuery.MatchSink() {
             @Override
             public boolean cancelled() {
                 return channel.cancelled();
@@ -86,7 +88,7 @@ public final class CFindScp implements DimseService {
             return new DimseResponse(CANCEL, null, null);
         }
         // bin/bench-find reads these lines for the time spent in the server
-        LOG.debug("C-FIND {}: {} matches in {} ms", model, r.matches(), ms);
+        LOG.debug("C-FIND {}: {} matches in {} ms ({} search)", model, r.matches(), ms, mode);
         return DimseResponse.success();
     }
 

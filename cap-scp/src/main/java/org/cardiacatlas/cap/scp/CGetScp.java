@@ -20,9 +20,17 @@ public final class CGetScp implements DimseService {
     private final RetrieveIndex index;
     private final SubOperations subOperations;
 
+    private final boolean strict;
+
     public CGetScp(RetrieveIndex index, ArchiveStorage storage, boolean verifyMd5) {
+        this(index, storage, verifyMd5, false);
+    }
+
+    /** @param strict PATIENT level only in the Patient Root model (--strict-queries) */
+    public CGetScp(RetrieveIndex index, ArchiveStorage storage, boolean verifyMd5, boolean strict) {
         this.index = index;
         this.subOperations = new SubOperations(storage, verifyMd5);
+        this.strict = strict;
     }
 
     @Override
@@ -42,7 +50,7 @@ public final class CGetScp implements DimseService {
 
     @Override
     public DimseResponse serve(DimseRequest rq, ResponseChannel channel) throws DicomServiceException {
-        RetrieveKeys keys = RetrieveKeys.parse(rq);
+        RetrieveKeys keys = RetrieveKeys.parse(rq, strict);
         List<LocatedInstance> instances = index.locate(keys.patientId, keys.studyUids, keys.seriesUids, keys.sopUids);
         rq.association().retrieves++;
         if (!instances.isEmpty()) {

@@ -31,12 +31,20 @@ public final class CMoveScp implements DimseService {
     private final RetrieveIndex index;
     private final SubOperations subOperations;
     private final String aet;
+    private final boolean strict;
 
     public CMoveScp(RetrieveIndex index, org.cardiacatlas.cap.store.ArchiveStorage storage, String aet,
             boolean verifyMd5) {
+        this(index, storage, aet, verifyMd5, false);
+    }
+
+    /** @param strict PATIENT level only in the Patient Root model (--strict-queries) */
+    public CMoveScp(RetrieveIndex index, org.cardiacatlas.cap.store.ArchiveStorage storage, String aet,
+            boolean verifyMd5, boolean strict) {
         this.index = index;
         this.subOperations = new SubOperations(storage, verifyMd5);
         this.aet = aet;
+        this.strict = strict;
     }
 
     @Override
@@ -61,7 +69,7 @@ public final class CMoveScp implements DimseService {
         if (ae == null || ae.hostname == null || ae.port == null) {
             throw new DicomServiceException(MOVE_DESTINATION_UNKNOWN, "move destination unknown: '" + destination + "'");
         }
-        RetrieveKeys keys = RetrieveKeys.parse(rq);
+        RetrieveKeys keys = RetrieveKeys.parse(rq, strict);
         List<LocatedInstance> instances = index.locate(keys.patientId, keys.studyUids, keys.seriesUids, keys.sopUids);
         rq.association().retrieves++;
         if (!instances.isEmpty()) {

@@ -118,6 +118,12 @@ public final class CStoreScp implements DimseService {
             throw new DicomServiceException(DicomServiceException.DATA_SET_DOES_NOT_MATCH_SOP_CLASS,
                     "SOP Class UID of data set differs from command");
         }
+        // the archive keeps what the scanner sent: an incomplete IOD is stored, and said so
+        java.util.List<String> missing = org.cardiacatlas.cap.store.IodCheck.missing(attrs, sopClass,
+                file.hadPixelData());
+        if (!missing.isEmpty()) {
+            rq.note("incomplete IOD, missing " + String.join(", ", missing));
+        }
         String path = storage.pathFor(file, studyUid, seriesUid, sopUid);
         // the file becomes durable while the index does its work; the commit waits for it
         CompletableFuture<Boolean> durable = storage.makeDurable(file, path);
@@ -125,7 +131,7 @@ public final class CStoreScp implements DimseService {
                 rq.association().callingAet(), path, file.transferSyntaxUid(), file.md5(), file.size());
         PacsIndex.Outcome outcome;
         try {
-            outcome = index.store(si, () -> awaitDurable(durable));
+            outcome = index.store(si, () -> awaitDurable(durable), archived -> storage.sameDecodedContent(file, archived));
         } catch (DicomServiceException | RuntimeException e) {
             removeIfCreated(durable, path);
             throw e;
@@ -136,8 +142,19 @@ public final class CStoreScp implements DimseService {
             }
             LOG.warn("instance {} of study {} sent again with different content: file {} replaces {}", sopUid,
                     studyUid, path, outcome.replacedFilepath());
+        } else if (outcome.change() == PacsIndex.Change.SAME_VALUES) {
+            // the archived file stays: what the index points at; the received encoding goes
+            if (!outcome.replacedFilepath().equals(path)) {
+                removeIfCreated(durable, path);
+            }
+            LOG.info("instance {} sent again with the same values in transfer syntax {}: identical, {} kept", sopUid,
+                    file.transferSyntaxUid(), outcome.replacedFilepath());
         } else if (outcome.change() == PacsIndex.Change.IDENTICAL) {
             LOG.debug("instance {} sent again with identical content: nothing changed", sopUid);
+        }
+        if (!missing.isEmpty()) {
+            LOG.warn("instance {} of study {} stored with an incomplete IOD: missing {}", sopUid, studyUid,
+                    String.join(", ", missing));
         }
         rq.association().countStored(file.size());
         return DimseResponse.success();

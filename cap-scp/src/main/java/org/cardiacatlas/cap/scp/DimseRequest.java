@@ -127,12 +127,19 @@ public final class DimseRequest {
         return transferSyntaxUid;
     }
 
+    private String note;
+
     /** What the request turned out to be about, once the service knows: for log lines and the audit log. */
     public void about(String patientId, String studyUid, String seriesUid, long bytes) {
         this.patientId = patientId;
         this.studyUid = studyUid;
         this.seriesUid = seriesUid;
         this.bytes = bytes;
+    }
+
+    /** A remark for the audit record of a request that succeeded, e.g. what an incomplete IOD lacks. */
+    public void note(String note) {
+        this.note = note;
     }
 
     /** How many matches a query answered, for the audit log. */
@@ -148,7 +155,7 @@ public final class DimseRequest {
         auditFields.forEach(e::with);
         return e.with("patient", patientId).with("study", studyUid).with("series", seriesUid)
                 .with("sop", affectedSopInstanceUid().isEmpty() ? null : affectedSopInstanceUid())
-                .with("bytes", bytes > 0 ? bytes : null).with("matches", matches).with("detail", detail);
+                .with("bytes", bytes > 0 ? bytes : null).with("matches", matches).with("detail", detail != null ? detail : note);
     }
 
     public DataSetSink data() {

@@ -33,13 +33,16 @@ final class PeekedSocket extends Socket {
     private final OutputStream out;
     private volatile Object releaseMonitor;
 
-    PeekedSocket(Socket s, byte[] peeked, InputStream rest) throws IOException {
+    /** @param acceptSubItems User Information sub-items to add to the A-ASSOCIATE-AC (ExtendedNegotiation) */
+    PeekedSocket(Socket s, byte[] peeked, InputStream rest, byte[] acceptSubItems) throws IOException {
         this.s = s;
         this.rest = rest;
         this.in = new SequenceInputStream(new ByteArrayInputStream(peeked), rest);
         // PixelMed writes each PDU header byte by byte and flushes after every PDU: buffered, a PDU
         // leaves as one write instead of a dozen one-byte TCP segments (TCP_NODELAY is on)
-        this.out = new BufferedOutputStream(new ReleaseWatchingStream(s.getOutputStream()), 64 * 1024);
+        this.out = new BufferedOutputStream(
+                ExtendedNegotiation.acceptRewriter(new ReleaseWatchingStream(s.getOutputStream()), acceptSubItems),
+                64 * 1024);
     }
 
     /**

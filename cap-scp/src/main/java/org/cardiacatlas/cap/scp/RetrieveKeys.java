@@ -42,6 +42,15 @@ final class RetrieveKeys {
     }
 
     static RetrieveKeys parse(DimseRequest rq) throws DicomServiceException {
+        return parse(rq, true);
+    }
+
+    /**
+     * @param strict PATIENT level only in the Patient Root model (PS3.4 C.6.2); leniently, as
+     *        dcm4chee and Orthanc do, a PATIENT level retrieve in the Study Root model takes the
+     *        patient's studies (Orthanc sends it for "retrieve this patient")
+     */
+    static RetrieveKeys parse(DimseRequest rq, boolean strict) throws DicomServiceException {
         AttributeList id = new AttributeList();
         try {
             byte[] bytes = ((MemorySink) rq.data()).bytes();
@@ -58,7 +67,7 @@ final class RetrieveKeys {
         List<String> sops = uids(id, TagFromName.SOPInstanceUID);
         switch (level) {
             case "PATIENT" -> {
-                if (!patientRoot) {
+                if (!patientRoot && strict) {
                     throw new DicomServiceException(IDENTIFIER_DOES_NOT_MATCH_SOP_CLASS,
                             "PATIENT level needs the Patient Root model");
                 }

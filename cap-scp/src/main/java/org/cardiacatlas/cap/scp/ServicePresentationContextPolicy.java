@@ -6,9 +6,12 @@ import java.util.LinkedList;
 import java.util.List;
 
 /**
- * Accepts a presentation context when a registered service accepts its abstract syntax,
- * with the first proposed transfer syntax that service accepts (the sender's preference, so
- * that files keep the syntax they were sent in). Result values: PS3.8 9.3.3.2.
+ * Accepts a presentation context when a registered service accepts its abstract syntax, with
+ * the first proposed transfer syntax that service accepts (the sender's preference, so that
+ * files keep the compressed syntax they were sent in), except that Explicit VR Little Endian
+ * is taken over Implicit VR Little Endian and Explicit VR Big Endian wherever both were
+ * proposed, as DCMTK's storescp and Orthanc do: explicit VRs keep what the sender encoded.
+ * Result values: PS3.8 9.3.3.2.
  */
 final class ServicePresentationContextPolicy implements PresentationContextSelectionPolicy {
 
@@ -28,6 +31,26 @@ final class ServicePresentationContextPolicy implements PresentationContextSelec
         return applyPresentationContextSelectionPolicy(presentationContexts, associationNumber);
     }
 
+    static final String IMPLICIT_LE = "1.2.840.10008.1.2";
+    static final String EXPLICIT_LE = "1.2.840.10008.1.2.1";
+    static final String EXPLICIT_BE = "1.2.840.10008.1.2.2";
+
+    /** The transfer syntax accepted from a proposal, or null. */
+    static String choose(DimseService service, List<?> proposed) {
+        String chosen = null;
+        for (Object t : proposed) {
+            if (service.acceptsTransferSyntax((String) t)) {
+                chosen = (String) t;
+                break;
+            }
+        }
+        if ((IMPLICIT_LE.equals(chosen) || EXPLICIT_BE.equals(chosen)) && proposed.contains(EXPLICIT_LE)
+                && service.acceptsTransferSyntax(EXPLICIT_LE)) {
+            return EXPLICIT_LE;
+        }
+        return chosen;
+    }
+
     @Override
     public LinkedList applyPresentationContextSelectionPolicy(LinkedList presentationContexts, int associationNumber) {
         for (Object o : presentationContexts) {
@@ -45,13 +68,7 @@ final class ServicePresentationContextPolicy implements PresentationContextSelec
                 pc.setResultReason(ABSTRACT_SYNTAX_NOT_SUPPORTED);
                 continue;
             }
-            String chosen = null;
-            for (Object t : (List<?>) pc.getTransferSyntaxUIDs()) {
-                if (service.acceptsTransferSyntax((String) t)) {
-                    chosen = (String) t;
-                    break;
-                }
-            }
+            String chosen = choose(service, (List<?>) pc.getTransferSyntaxUIDs());
             pc.newTransferSyntaxUIDs();
             if (chosen == null) {
                 pc.setResultReason(TRANSFER_SYNTAXES_NOT_SUPPORTED);

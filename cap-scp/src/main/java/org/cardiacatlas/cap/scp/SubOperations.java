@@ -127,6 +127,8 @@ final class SubOperations {
             DimseRequest rq, ResponseChannel channel, String[] why) {
         Tally t = new Tally(instances.size());
         String op = rq.describe().startsWith("C-GET") ? "C-GET" : "C-MOVE";
+        // where the instances go: the C-MOVE destination, or the C-GET requester itself
+        String destination = op.equals("C-GET") ? rq.association().callingAet() : target.getCalledAETitle().trim();
         long lastPending = System.nanoTime();
         boolean[] cancelSeen = new boolean[1];
         for (int i = 0; i < instances.size(); i++) {
@@ -170,7 +172,7 @@ final class SubOperations {
                             li.studyIuid, li.patId, why[0]);
                 }
             }
-            rq.association().audit("SENT").status(status < 0 ? 0x0110 : status)
+            rq.association().audit("SENT").status(status < 0 ? 0x0110 : status).with("destination", destination)
                     .with("patient", li.patId).with("study", li.studyIuid).with("series", li.seriesIuid)
                     .with("sop", li.sopIuid).with("bytes", li.fileSize).with("detail", status == 0 ? null : why[0]).write();
             if (t.remaining > 0 && System.nanoTime() - lastPending > PENDING_EVERY_NANOS) {

@@ -74,11 +74,13 @@ public final class CapServer implements AutoCloseable {
                     .register(new CStoreScp(storage, index))
                     .register(new CFindScp(new PacsQuery(database.sessions(), config.aet(),
                             config.integer(CapConfig.Option.MAX_MATCHES),
-                            config.bool(CapConfig.Option.CASE_SENSITIVE_NAMES))));
+                            config.bool(CapConfig.Option.CASE_SENSITIVE_NAMES),
+                            config.bool(CapConfig.Option.STRICT_QUERIES))));
             RetrieveIndex retrieve = new RetrieveIndex(database.sessions());
             boolean verifyMd5 = config.bool(CapConfig.Option.VERIFY_MD5);
-            registry.register(new CMoveScp(retrieve, storage, config.aet(), verifyMd5))
-                    .register(new CGetScp(retrieve, storage, verifyMd5));
+            boolean strict = config.bool(CapConfig.Option.STRICT_QUERIES);
+            registry.register(new CMoveScp(retrieve, storage, config.aet(), verifyMd5, strict))
+                    .register(new CGetScp(retrieve, storage, verifyMd5, strict));
             // storage commitment (PS3.4 Annex J)
             commitments = new StorageCommitments(database.sessions(), retrieve, storage, index, config.aet(),
                     config.integer(CapConfig.Option.STGCMT_RETRY), config.integer(CapConfig.Option.STGCMT_EXPIRY));

@@ -272,6 +272,14 @@ public final class ArchiveStorage {
         }
     }
 
+    /**
+     * Whether the received file holds the same values as an archived one, in whatever encoding
+     * each was sent (DecodedContent): an identical resend, not different content.
+     */
+    public boolean sameDecodedContent(IncomingFile received, String relativePath) {
+        return DecodedContent.same(received.path(), resolve(relativePath));
+    }
+
     /** Removes an archive file; a missing one is not an error (already gone). */
     public void delete(String relativePath) {
         try {

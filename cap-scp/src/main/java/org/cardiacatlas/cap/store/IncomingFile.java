@@ -96,7 +96,9 @@ public final class IncomingFile implements AutoCloseable {
 
     /**
      * The complete file's data set without its pixel data. Up to {@code parseWholeLimit} bytes
-     * the whole file is parsed (pixel data left compressed), so a truncated data set fails here.
+     * the whole file is parsed (pixel data left compressed), so a truncated data set fails here;
+     * an image that has no pixel data element at all is read (an incomplete IOD is stored, and
+     * said so: {@link #hadPixelData()}). A deflated data set that cannot be inflated says so.
      */
     public AttributeList readDataSet(long parseWholeLimit) throws IOException, DicomException {
         AttributeList list = new AttributeList();
@@ -108,15 +110,80 @@ public final class IncomingFile implements AutoCloseable {
                 // PixelMed logs, rather than throws, when the pixel data element is cut short
                 if (list.get(TagFromName.Rows) != null && list.get(TagFromName.PixelData) == null
                         && list.get(TagFromName.FloatPixelData) == null
-                        && list.get(TagFromName.DoubleFloatPixelData) == null) {
+                        && list.get(TagFromName.DoubleFloatPixelData) == null && pixelDataElementPresent()) {
                     throw new DicomException("image without its complete pixel data");
                 }
+                hadPixelData = list.get(TagFromName.PixelData) != null || list.get(TagFromName.FloatPixelData) != null
+                        || list.get(TagFromName.DoubleFloatPixelData) != null;
             } else {
                 list.read(din, TagFromName.PixelData);
+                hadPixelData = true;
             }
+        } catch (java.util.zip.ZipException e) {
+            throw new DicomException("deflated data set could not be decoded: " + e.getMessage());
+        } catch (IOException | DicomException | RuntimeException e) {
+            if (DEFLATED.equals(transferSyntaxUid) && list.get(TagFromName.SOPInstanceUID) == null) {
+                throw new DicomException("deflated data set could not be decoded: " + e.getMessage());
+            }
+            throw e;
+        }
+        if (DEFLATED.equals(transferSyntaxUid) && list.get(TagFromName.SOPInstanceUID) == null
+                && list.get(TagFromName.StudyInstanceUID) == null && list.get(TagFromName.SOPClassUID) == null) {
+            // PixelMed stops quietly where the inflater fails: nothing of the data set was read
+            throw new DicomException("deflated data set could not be decoded (no attribute could be inflated)");
         }
         list.remove(TagFromName.PixelData);
         return list;
+    }
+
+    static final String DEFLATED = "1.2.840.10008.1.2.1.99";
+
+    private boolean hadPixelData;
+
+    /** Whether the data set read by readDataSet had pixel data (float and double float pixel data count). */
+    public boolean hadPixelData() {
+        return hadPixelData;
+    }
+
+    /**
+     * Whether parsing stopped at a pixel data element rather than at the end of the file: a
+     * cut-short element, not an image sent without one.
+     */
+    private boolean pixelDataElementPresent() throws IOException, DicomException {
+        long[] count = new long[1];
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(path), 64 * 1024);
+                InputStream counting = new java.io.FilterInputStream(raw) {
+                    @Override
+                    public int read() throws IOException {
+                        int b = super.read();
+                        if (b >= 0) {
+                            count[0]++;
+                        }
+                        return b;
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) throws IOException {
+                        int n = super.read(b, off, len);
+                        if (n > 0) {
+                            count[0] += n;
+                        }
+                        return n;
+                    }
+
+                    @Override
+                    public long skip(long n) throws IOException {
+                        long k = super.skip(n);
+                        count[0] += k;
+                        return k;
+                    }
+                }) {
+            AttributeList head = new AttributeList();
+            head.read(new DicomInputStream(counting), TagFromName.PixelData);
+        } catch (IOException | DicomException | RuntimeException e) {
+            return true;
+        }
+        return count[0] < size;
     }
 
     public Path path() {

@@ -32,9 +32,20 @@ public final class PacsIndex {
     private static final int ATTEMPTS = 8;
 
     /** What a store did to the index. */
-    public enum Change { CREATED, IDENTICAL, REPLACED }
+    public enum Change {
+        CREATED, IDENTICAL,
+        /** the same values in another encoding: nothing changes, the received file is not kept */
+        SAME_VALUES,
+        REPLACED
+    }
 
-    /** @param replacedFilepath the file the index no longer points at (REPLACED only) */
+    /** Whether the received instance holds the same decoded values as the archived file at this path. */
+    @FunctionalInterface
+    public interface SameValues {
+        boolean as(String archivedFilepath);
+    }
+
+    /** @param replacedFilepath REPLACED: the file the index no longer points at; SAME_VALUES: the file it keeps */
     public record Outcome(Change change, String replacedFilepath, boolean newStudy) {
     }
 
@@ -103,9 +114,14 @@ public final class PacsIndex {
     }
 
     public Outcome store(StoredInstance in, BeforeCommit beforeCommit) throws DicomServiceException {
+        return store(in, beforeCommit, path -> false);
+    }
+
+    public Outcome store(StoredInstance in, BeforeCommit beforeCommit, SameValues sameValues)
+            throws DicomServiceException {
         for (int attempt = 1; ; attempt++) {
             try (SqlSession s = sessions.openSession(false)) {
-                Outcome o = storeOnce(s, in);
+                Outcome o = storeOnce(s, in, sameValues);
                 beforeCommit.await();
                 s.commit();
                 return o;
@@ -121,9 +137,9 @@ public final class PacsIndex {
         }
     }
 
-    private Outcome storeOnce(SqlSession s, StoredInstance in) throws DicomServiceException {
+    private Outcome storeOnce(SqlSession s, StoredInstance in, SameValues sameValues) throws DicomServiceException {
         Outcome fast = storeIntoKnownSeries(s, in);
-        return fast != null ? fast : storeAnyhow(s, in);
+        return fast != null ? fast : storeAnyhow(s, in, sameValues);
     }
 
     /**
@@ -159,7 +175,7 @@ public final class PacsIndex {
         return null;
     }
 
-    private Outcome storeAnyhow(SqlSession s, StoredInstance in) throws DicomServiceException {
+    private Outcome storeAnyhow(SqlSession s, StoredInstance in, SameValues sameValues) throws DicomServiceException {
         AttributeList a = in.attributes();
         StudyMapper studies = s.getMapper(StudyMapper.class);
         StoreView v = studies.selectForStore(in.studyIuid(), in.seriesIuid(), in.sopIuid());
@@ -234,6 +250,10 @@ public final class PacsIndex {
             throw new DicomServiceException(DicomServiceException.CANNOT_UNDERSTAND,
                     "SOP Instance UID already stored in another series");
         }
+        if (v.filepath != null && sameValues.as(v.filepath)) {
+            // the study's row lock is held: no other store replaces that file meanwhile
+            return new Outcome(Change.SAME_VALUES, v.filepath, newStudy);
+        }
         incomingInst.pk = v.instancePk;
         incomingInst.seriesFk = v.seriesPk;
         instances.updateAttributes(incomingInst);
@@ -262,7 +282,8 @@ public final class PacsIndex {
     }
 
     private static long ensurePatient(PatientMapper patients, PatientRow incoming) {
-        PatientRow p = patients.selectByIdAndIssuer(incoming.patId, incoming.patIdIssuer);
+        PatientRow p = patients.selectByIdAndIssuer(incoming.patId, incoming.patIdIssuer, incoming.patName,
+                incoming.patIName, incoming.patPName, incoming.patBirthdate);
         if (p == null) {
             // a concurrent first store of the same patient makes this fail on uk_patient_id;
             // the retry then finds the row
@@ -279,7 +300,7 @@ public final class PacsIndex {
     static PatientRow patientRow(AttributeList a) {
         PatientRow p = new PatientRow();
         String id = PacsAttributes.column(a, TagFromName.PatientID);
-        // an absent Patient ID is one patient "", not a new patient per instance
+        // an absent Patient ID is Patient ID "": one patient per name and birth date (V22), not per instance
         p.patId = id == null ? "" : id;
         p.patIdIssuer = PacsAttributes.column(a, TagFromName.IssuerOfPatientID);
         String[] name = PacsAttributes.nameGroups(PacsAttributes.string(a, TagFromName.PatientName));

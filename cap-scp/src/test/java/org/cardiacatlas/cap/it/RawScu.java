@@ -26,8 +26,13 @@ final class RawScu implements AutoCloseable {
     String lastComment;
 
     RawScu(int port, String calledAet, String callingAet) throws Exception {
+        this(port, calledAet, callingAet, TransferSyntax.ExplicitVRLittleEndian);
+    }
+
+    /** With MR Image Storage in this transfer syntax. */
+    RawScu(int port, String calledAet, String callingAet, String transferSyntax) throws Exception {
         LinkedList<PresentationContext> pcs = new LinkedList<>();
-        pcs.add(new PresentationContext(MR_CONTEXT, SOPClass.MRImageStorage, TransferSyntax.ExplicitVRLittleEndian));
+        pcs.add(new PresentationContext(MR_CONTEXT, SOPClass.MRImageStorage, transferSyntax));
         pcs.add(new PresentationContext((byte) 3, SOPClass.Verification, TransferSyntax.ImplicitVRLittleEndian));
         association = AssociationFactory.createNewAssociation("127.0.0.1", port, calledAet, callingAet, pcs, null, false);
     }
