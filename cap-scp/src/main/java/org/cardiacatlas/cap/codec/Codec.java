@@ -50,6 +50,15 @@ public final class Codec {
         return null;
     }
 
+    /**
+     * The syntaxes {@link #chooseTransferSyntax} picks from when the stored one is not accepted,
+     * best first (uncompressed, then lossless compressed); callers that must ask a peer syntax
+     * by syntax (PixelMed's Association) ask for these and the stored one.
+     */
+    public java.util.List<String> preference() {
+        return Syntaxes.PREFERENCE;
+    }
+
     /** Whether decode/encode between the two syntaxes is possible. */
     public boolean canTranscode(String fromTs, String toTs) {
         if (fromTs.equals(toTs)) {

@@ -5,6 +5,7 @@ import org.cardiacatlas.cap.store.ArchiveStorage;
 import org.cardiacatlas.cap.retrieve.LocatedInstance;
 import org.cardiacatlas.cap.retrieve.RetrieveIndex;
 import org.cardiacatlas.cap.common.DicomServiceException;
+import org.cardiacatlas.cap.codec.Codec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,8 +22,12 @@ public final class CGetScp implements DimseService {
     private final SubOperations subOperations;
 
     public CGetScp(RetrieveIndex index, ArchiveStorage storage, boolean verifyMd5) {
+        this(index, storage, new Codec(), verifyMd5);
+    }
+
+    public CGetScp(RetrieveIndex index, ArchiveStorage storage, Codec codec, boolean verifyMd5) {
         this.index = index;
-        this.subOperations = new SubOperations(storage, verifyMd5);
+        this.subOperations = new SubOperations(storage, codec, verifyMd5);
     }
 
     @Override

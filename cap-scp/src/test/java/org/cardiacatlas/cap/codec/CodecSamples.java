@@ -40,9 +40,14 @@ public final class CodecSamples {
 
     /** The uncompressed originals: mono 16 bit (12 stored), mono 8, mono 32, 3-frame mono 16, RGB 8. */
     public static Map<String, Path> originals(Path dir) throws IOException {
+        return originals(dir, "SYN", 12);
+    }
+
+    /** The originals of one study of its own (prefix and seed make the UIDs). */
+    public static Map<String, Path> originals(Path dir, String prefix, long seed) throws IOException {
         Files.createDirectories(dir);
-        List<Path> files = SyntheticStudies.builder().patients(1).sessionsPerPatient(1).seriesPerStudy(1)
-                .imagesPerSeries(3).rows(64).columns(48).seed(12).build().writeTo(dir.resolve("synthetic"));
+        List<Path> files = SyntheticStudies.builder().prefix(prefix).patients(1).sessionsPerPatient(1).seriesPerStudy(1)
+                .imagesPerSeries(3).rows(64).columns(48).seed(seed).build().writeTo(dir.resolve("synthetic"));
         files = new ArrayList<>(files);
         files.sort(null);
         Map<String, Path> m = new LinkedHashMap<>();
@@ -164,7 +169,7 @@ public final class CodecSamples {
         }
     }
 
-    static void run(List<String> command) throws IOException {
+    public static void run(List<String> command) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();
