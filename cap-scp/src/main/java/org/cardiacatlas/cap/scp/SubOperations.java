@@ -238,7 +238,7 @@ final class SubOperations {
             // fails this sub-operation before anything is sent, and the association stays usable
             try (TranscodeBuffer converted = new TranscodeBuffer()) {
                 try {
-                    codec.transcode(storage.checkedFile(li, verifyMd5), target, converted, false);
+                    codec.transcode(ArchiveStorage.checkedFile(li, verifyMd5), target, converted, false);
                 } catch (CodecException | IOException e) {
                     throw new SubOperationFailed("cannot convert " + li.fileTsuid + " to " + target + ": " + e.getMessage());
                 }

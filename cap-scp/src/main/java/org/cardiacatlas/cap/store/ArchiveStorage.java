@@ -177,7 +177,7 @@ public final class ArchiveStorage {
      * An instance's file, checked against its files row: a missing file, or one whose size (or,
      * when asked, MD5) differs, is an IOException saying so.
      */
-    public Path checkedFile(LocatedInstance li, boolean verifyMd5) throws IOException {
+    public static Path checkedFile(LocatedInstance li, boolean verifyMd5) throws IOException {
         Path p = fileOf(li);
         long size = Files.size(p);
         if (li.fileSize != null && size != li.fileSize) {
@@ -192,7 +192,7 @@ public final class ArchiveStorage {
         return p;
     }
 
-    private Path fileOf(LocatedInstance li) throws IOException {
+    private static Path fileOf(LocatedInstance li) throws IOException {
         if (li.filepath == null || li.dirpath == null) {
             throw new IOException("no file recorded for instance " + li.sopIuid);
         }

@@ -348,6 +348,43 @@ class RetrieveTest {
     }
 
     @Test
+    void renderCommandWritesAFrameOfEveryStoredSyntaxWithTheGivenWindow() throws Exception {
+        Map<String, CodecSamples.Sample> stored = storeCodecSamples("RRN", 1204, n -> Set.of("j2k-lossless", "jpeg-ls-lossless",
+                "jpeg-extended-12bit", "rle-multiframe", "j2k-lossless-multiframe", "jpeg-ls-near-lossless").contains(n));
+        Path outDir = gen.resolve("render");
+        for (Map.Entry<String, CodecSamples.Sample> e : stored.entrySet()) {
+            CodecSamples.Sample s = e.getValue();
+            int frame = s.name().contains("multiframe") ? 2 : 1;
+            Path png = outDir.resolve(s.name() + ".png");
+            Object[] r = XpacsTest.cli(server, "render", e.getKey(), "--frame", String.valueOf(frame), "--window", "1500,1000",
+                    "--out", png.toString());
+            assertEquals(0, r[0], s.name() + ": " + r[1]);
+            java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+            assertEquals(48, img.getWidth());
+            assertEquals(64, img.getHeight());
+            byte[] px = expectedPixels(s);
+            int n = 48 * 64;
+            for (int i = 0; i < n; i += 5) {
+                int v = (px[2 * ((frame - 1) * n + i)] & 0xff) | (px[2 * ((frame - 1) * n + i) + 1] & 0xff) << 8;
+                // PS3.3 C.11.2.1.2.1 with c = 1500, w = 1000 (synthetic images: no rescale)
+                double y = v <= 1500 - 0.5 - 499.5 ? 0 : v > 1500 - 0.5 + 499.5 ? 255 : ((v - 1499.5) / 999 + 0.5) * 255;
+                int got = img.getRaster().getSample(i % 48, i / 48, 0);
+                assertTrue(Math.abs(got - y) <= 1, s.name() + " pixel " + i + " value " + v + ": " + got + " not " + y);
+            }
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(png)));
+        }
+        String sop = stored.keySet().iterator().next();
+        Path jpg = outDir.resolve("thumb.jpg");
+        assertEquals(0, XpacsTest.cli(server, "render", sop, "--size", "32", "--out", jpg.toString())[0]);
+        java.awt.image.BufferedImage t = javax.imageio.ImageIO.read(jpg.toFile());
+        assertEquals(32, Math.max(t.getWidth(), t.getHeight()));
+        assertEquals(1, XpacsTest.cli(server, "render", sop, "--frame", "9", "--out", jpg.toString())[0]);
+        assertEquals(1, XpacsTest.cli(server, "render", "1.2.3.999999", "--out", jpg.toString())[0]);
+        assertEquals(2, XpacsTest.cli(server, "render", "../../etc/passwd", "--out", jpg.toString())[0]);
+        assertEquals(2, XpacsTest.cli(server, "render", sop, "--out", outDir.resolve("x.gif").toString())[0]);
+    }
+
+    @Test
     void aRequesterThatTakesOnlyLossyJpegGetsNothingLossyMade() throws Exception {
         Map<String, CodecSamples.Sample> stored = storeCodecSamples("RLY", 1203,
                 n -> Set.of("j2k-lossless", "explicit", "j2k-lossy").contains(n));
