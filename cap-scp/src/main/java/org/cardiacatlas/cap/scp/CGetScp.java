@@ -5,6 +5,7 @@ import org.cardiacatlas.cap.store.ArchiveStorage;
 import org.cardiacatlas.cap.retrieve.LocatedInstance;
 import org.cardiacatlas.cap.retrieve.RetrieveIndex;
 import org.cardiacatlas.cap.common.DicomServiceException;
+import org.cardiacatlas.cap.codec.Codec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,13 +24,13 @@ public final class CGetScp implements DimseService {
     private final boolean strict;
 
     public CGetScp(RetrieveIndex index, ArchiveStorage storage, boolean verifyMd5) {
-        this(index, storage, verifyMd5, false);
+        this(index, storage, new Codec(), verifyMd5, false);
     }
 
     /** @param strict PATIENT level only in the Patient Root model (--strict-queries) */
-    public CGetScp(RetrieveIndex index, ArchiveStorage storage, boolean verifyMd5, boolean strict) {
+    public CGetScp(RetrieveIndex index, ArchiveStorage storage, Codec codec, boolean verifyMd5, boolean strict) {
         this.index = index;
-        this.subOperations = new SubOperations(storage, verifyMd5);
+        this.subOperations = new SubOperations(storage, codec, verifyMd5);
         this.strict = strict;
     }
 

@@ -16,6 +16,7 @@ import org.cardiacatlas.cap.retrieve.AeRow;
 import org.cardiacatlas.cap.retrieve.LocatedInstance;
 import org.cardiacatlas.cap.retrieve.RetrieveIndex;
 import org.cardiacatlas.cap.common.DicomServiceException;
+import org.cardiacatlas.cap.codec.Codec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,14 +36,14 @@ public final class CMoveScp implements DimseService {
 
     public CMoveScp(RetrieveIndex index, org.cardiacatlas.cap.store.ArchiveStorage storage, String aet,
             boolean verifyMd5) {
-        this(index, storage, aet, verifyMd5, false);
+        this(index, storage, new Codec(), aet, verifyMd5, false);
     }
 
     /** @param strict PATIENT level only in the Patient Root model (--strict-queries) */
-    public CMoveScp(RetrieveIndex index, org.cardiacatlas.cap.store.ArchiveStorage storage, String aet,
+    public CMoveScp(RetrieveIndex index, org.cardiacatlas.cap.store.ArchiveStorage storage, Codec codec, String aet,
             boolean verifyMd5, boolean strict) {
         this.index = index;
-        this.subOperations = new SubOperations(storage, verifyMd5);
+        this.subOperations = new SubOperations(storage, codec, verifyMd5);
         this.aet = aet;
         this.strict = strict;
     }
@@ -130,7 +131,13 @@ public final class CMoveScp implements DimseService {
         }
     }
 
-    /** The stored transfer syntax of each SOP class first, uncompressed ones as the fallback (PS3.8 9.3.2.2). */
+    private static final List<String> LOSSLESS_COMPRESSED = List.of("1.2.840.10008.1.2.4.80", "1.2.840.10008.1.2.4.90",
+            "1.2.840.10008.1.2.4.70", "1.2.840.10008.1.2.5");
+
+    /**
+     * The stored transfer syntax of each SOP class first, uncompressed ones as the fallback, then
+     * lossless compressed ones (PS3.8 9.3.2.2).
+     */
     static LinkedList<PresentationContext> presentationContexts(List<LocatedInstance> instances) {
         Set<String> stored = new LinkedHashSet<>();
         Set<String> classes = new LinkedHashSet<>();
@@ -155,6 +162,15 @@ public final class CMoveScp implements DimseService {
             LinkedList<String> ts = new LinkedList<>(List.of(TransferSyntax.ExplicitVRLittleEndian,
                     TransferSyntax.ImplicitVRLittleEndian));
             pcs.add(new PresentationContext((byte) id, c, ts));
+            id += 2;
+        }
+        // for a destination without the uncompressed ones: the lossless compressions the codec
+        // converts to (Codec.chooseTransferSyntax picks among what was accepted)
+        for (String c : classes) {
+            if (id > 255) {
+                break;
+            }
+            pcs.add(new PresentationContext((byte) id, c, new LinkedList<>(LOSSLESS_COMPRESSED)));
             id += 2;
         }
         return pcs;

@@ -21,7 +21,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
+import org.cardiacatlas.cap.codec.Codec;
+import org.cardiacatlas.cap.codec.CodecException;
 import org.cardiacatlas.cap.store.ArchiveStorage;
 import org.cardiacatlas.cap.retrieve.LocatedInstance;
 import org.slf4j.Logger;
@@ -29,9 +33,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The C-STORE sub-operations of a C-MOVE or C-GET (PS3.4 C.4.2.3, C.4.3.3): each instance goes
- * in its stored transfer syntax where the peer accepted it, else decompressed or converted to
- * an uncompressed one; pending responses report the counts; C-CANCEL stops between two
- * instances. A missing or damaged file, or a peer that refuses one, is a failed sub-operation.
+ * in its stored transfer syntax where the peer accepted it, else in the best one it accepted
+ * that the codec unit can convert to without loss (Codec.chooseTransferSyntax); pending
+ * responses report the counts; C-CANCEL stops between two instances. A missing or damaged file, or a peer that refuses one, is a failed sub-operation.
  */
 final class SubOperations {
 
@@ -44,10 +48,12 @@ final class SubOperations {
     private static final long PENDING_EVERY_NANOS = 200_000_000L;
 
     private final ArchiveStorage storage;
+    private final Codec codec;
     private final boolean verifyMd5;
 
-    SubOperations(ArchiveStorage storage, boolean verifyMd5) {
+    SubOperations(ArchiveStorage storage, Codec codec, boolean verifyMd5) {
         this.storage = storage;
+        this.codec = codec;
         this.verifyMd5 = verifyMd5;
     }
 
@@ -194,26 +200,20 @@ final class SubOperations {
             throws SubOperationFailed, DicomNetworkException, AReleaseException, IOException {
         byte pc;
         String as = li.sopCuid;
-        boolean asStored;
-        String target = li.fileTsuid;
+        String target;
         try {
             pc = a.getSuitablePresentationContextID(as, li.fileTsuid);
-            asStored = true;
+            target = li.fileTsuid;
         } catch (DicomNetworkException e) {
-            pc = 0;
-            asStored = false;
-            for (String ts : new String[] {TransferSyntax.ExplicitVRLittleEndian, TransferSyntax.ImplicitVRLittleEndian}) {
-                try {
-                    pc = a.getSuitablePresentationContextID(as, ts);
-                    target = ts;
-                    break;
-                } catch (DicomNetworkException notThat) {
-                    // try the next
-                }
+            // PS3.4 C.4.2.3.1: the stored syntax was not accepted; the best the peer did accept
+            Set<String> accepted = acceptedSyntaxes(a, as);
+            target = codec.chooseTransferSyntax(li.fileTsuid, accepted);
+            if (target == null) {
+                throw new SubOperationFailed("the destination accepted no transfer syntax for SOP class " + as
+                        + " that " + li.fileTsuid + " can be sent in without loss (accepted: "
+                        + (accepted.isEmpty() ? "none" : String.join(", ", accepted)) + ")");
             }
-            if (pc == 0) {
-                throw new SubOperationFailed("the destination accepted no transfer syntax for SOP class " + as);
-            }
+            pc = a.getSuitablePresentationContextID(as, target);
         }
         byte[] command;
         try {
@@ -223,7 +223,7 @@ final class SubOperations {
             throw new SubOperationFailed("cannot build C-STORE-RQ: " + e.getMessage());
         }
         StoreResponse response = new StoreResponse(cancelSeen);
-        if (asStored) {
+        if (target.equals(li.fileTsuid)) {
             try (ArchiveStorage.StoredData data = openOrFail(li)) {
                 a.setReceivedDataHandler(response);
                 a.send(pc, command, null);
@@ -236,17 +236,37 @@ final class SubOperations {
                 out.close();
             }
         } else {
-            byte[] converted;
-            try {
-                converted = storage.dataSetIn(li, target);
-            } catch (IOException e) {
-                throw new SubOperationFailed(e.getMessage());
+            // transcoded frame by frame into a buffer first: a frame that cannot be decoded then
+            // fails this sub-operation before anything is sent, and the association stays usable
+            try (TranscodeBuffer converted = new TranscodeBuffer()) {
+                try {
+                    codec.transcode(ArchiveStorage.checkedFile(li, verifyMd5), target, converted, false);
+                } catch (CodecException | IOException e) {
+                    throw new SubOperationFailed("cannot convert " + li.fileTsuid + " to " + target + ": " + e.getMessage());
+                }
+                a.setReceivedDataHandler(response);
+                a.send(pc, command, null);
+                OutputStream out = a.getAssociationOutputStream(pc);
+                converted.writeTo(out);
+                out.close();
             }
-            a.setReceivedDataHandler(response);
-            Messages.send(a, pc, command, converted);
         }
         a.waitForCommandPDataPDUs();
         return response.status;
+    }
+
+    /** The syntaxes the peer accepted for an abstract syntax, among those the codec could send. */
+    private Set<String> acceptedSyntaxes(Association a, String as) {
+        Set<String> accepted = new LinkedHashSet<>();
+        for (String ts : codec.preference()) {
+            try {
+                a.getSuitablePresentationContextID(as, ts);
+                accepted.add(ts);
+            } catch (DicomNetworkException notThat) {
+                // not accepted
+            }
+        }
+        return accepted;
     }
 
     private ArchiveStorage.StoredData openOrFail(LocatedInstance li) throws SubOperationFailed {

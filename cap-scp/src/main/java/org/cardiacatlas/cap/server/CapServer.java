@@ -13,6 +13,7 @@ import org.cardiacatlas.cap.commit.StorageCommitmentScp;
 import org.cardiacatlas.cap.commit.StorageCommitments;
 import org.cardiacatlas.cap.scp.CEchoScp;
 import org.cardiacatlas.cap.scp.CFindScp;
+import org.cardiacatlas.cap.codec.Codec;
 import org.cardiacatlas.cap.scp.CGetScp;
 import org.cardiacatlas.cap.scp.CMoveScp;
 import org.cardiacatlas.cap.scp.CStoreScp;
@@ -79,8 +80,9 @@ public final class CapServer implements AutoCloseable {
             RetrieveIndex retrieve = new RetrieveIndex(database.sessions());
             boolean verifyMd5 = config.bool(CapConfig.Option.VERIFY_MD5);
             boolean strict = config.bool(CapConfig.Option.STRICT_QUERIES);
-            registry.register(new CMoveScp(retrieve, storage, config.aet(), verifyMd5, strict))
-                    .register(new CGetScp(retrieve, storage, verifyMd5, strict));
+            Codec codec = new Codec();
+            registry.register(new CMoveScp(retrieve, storage, codec, config.aet(), verifyMd5, strict))
+                    .register(new CGetScp(retrieve, storage, codec, verifyMd5, strict));
             // storage commitment (PS3.4 Annex J)
             commitments = new StorageCommitments(database.sessions(), retrieve, storage, index, config.aet(),
                     config.integer(CapConfig.Option.STGCMT_RETRY), config.integer(CapConfig.Option.STGCMT_EXPIRY));

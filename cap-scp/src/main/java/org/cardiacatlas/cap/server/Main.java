@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.cardiacatlas.cap.codec.Codec;
 import org.cardiacatlas.cap.retrieve.RetrieveIndex;
 import org.cardiacatlas.cap.common.CapConfig;
 import org.cardiacatlas.cap.common.Database;
@@ -79,6 +80,15 @@ public final class Main {
                 } catch (Exception e) {
                     System.err.println("capserver status failed: " + e);
                     return 1;
+                }
+            case "render":
+                try (Database db = Database.open(config, RetrieveIndex.mappers(), true)) {
+                    return RenderCommand.run(new RetrieveIndex(db.sessions()), new Codec(), cmd.subList(1, cmd.size()),
+                            System.out);
+                } catch (IllegalArgumentException e) {
+                    System.err.println("capserver render: " + e.getMessage());
+                    System.err.println(RenderCommand.USAGE);
+                    return 2;
                 }
             default:
                 System.err.println("capserver: unknown command '" + cmd.get(0) + "'");
@@ -178,6 +188,8 @@ public final class Main {
                 + "  xpacs history PATIENT8   a patient's timeline in chain order\n"
                 + "  xpacs check              report patients whose history chain is broken\n"
                 + "  xpacs import KIND FILE   import research data (patients, notes, baseline, files, models)\n"
+                + "  render SOP_UID [--frame N] --out FILE.png|.jpg [--window C,W] [--size PX] [--16bit]\n"
+                + "                        one frame of a stored instance as an image\n"
                 + "  generate              write synthetic CAP studies (see: capserver generate --help)\n"
                 + "  help                  this text\n"
                 + "options (also in the config file and the environment):\n" + CapConfig.usage();

@@ -1,12 +1,10 @@
 package org.cardiacatlas.cap.store;
 
-import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.DicomOutputStream;
 import com.pixelmed.dicom.FileMetaInformation;
 import com.pixelmed.dicom.TransferSyntax;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -163,17 +161,8 @@ public final class ArchiveStorage {
      * (or, when asked, MD5) differs from its files row, is an IOException saying so.
      */
     public StoredData openDataSet(LocatedInstance li, boolean verifyMd5) throws IOException {
-        Path p = fileOf(li);
+        Path p = checkedFile(li, verifyMd5);
         long size = Files.size(p);
-        if (li.fileSize != null && size != li.fileSize) {
-            throw new IOException("file " + li.filepath + " has " + size + " bytes, the index recorded " + li.fileSize);
-        }
-        if (verifyMd5 && li.fileMd5 != null) {
-            String md5 = md5(p);
-            if (!md5.equals(li.fileMd5)) {
-                throw new IOException("file " + li.filepath + " is damaged: MD5 " + md5 + ", the index recorded " + li.fileMd5);
-            }
-        }
         InputStream in = new BufferedInputStream(Files.newInputStream(p), 256 * 1024);
         try {
             long offset = skipPart10Header(in);
@@ -205,33 +194,25 @@ public final class ArchiveStorage {
     }
 
     /**
-     * The instance's data set in another transfer syntax, decompressed where a codec allows
-     * (PS3.5 A.4); an IOException says why not otherwise.
+     * An instance's file, checked against its files row: a missing file, or one whose size (or,
+     * when asked, MD5) differs, is an IOException saying so.
      */
-    public byte[] dataSetIn(LocatedInstance li, String transferSyntaxUid) throws IOException {
+    public static Path checkedFile(LocatedInstance li, boolean verifyMd5) throws IOException {
         Path p = fileOf(li);
-        AttributeList list = new AttributeList();
-        try {
-            // PixelMed decompresses as it reads, and says so when it has no codec for the syntax
-            list.read(p.toFile());
-            boolean wasCompressed = new TransferSyntax(li.fileTsuid).isEncapsulated();
-            list.removeMetaInformationHeaderAttributes();
-            list.removeGroupLengthAttributes();
-            if (wasCompressed) {
-                list.correctDecompressedImagePixelModule();
-                list.insertLossyImageCompressionHistoryIfDecompressed();
-            }
-            ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Files.size(p) * 4, Integer.MAX_VALUE - 8));
-            DicomOutputStream d = new DicomOutputStream(out, null, transferSyntaxUid);
-            list.write(d);
-            d.flush();
-            return out.toByteArray();
-        } catch (DicomException | RuntimeException e) {
-            throw new IOException("cannot convert " + li.fileTsuid + " to " + transferSyntaxUid + ": " + e.getMessage(), e);
+        long size = Files.size(p);
+        if (li.fileSize != null && size != li.fileSize) {
+            throw new IOException("file " + li.filepath + " has " + size + " bytes, the index recorded " + li.fileSize);
         }
+        if (verifyMd5 && li.fileMd5 != null) {
+            String md5 = md5(p);
+            if (!md5.equals(li.fileMd5)) {
+                throw new IOException("file " + li.filepath + " is damaged: MD5 " + md5 + ", the index recorded " + li.fileMd5);
+            }
+        }
+        return p;
     }
 
-    private Path fileOf(LocatedInstance li) throws IOException {
+    private static Path fileOf(LocatedInstance li) throws IOException {
         if (li.filepath == null || li.dirpath == null) {
             throw new IOException("no file recorded for instance " + li.sopIuid);
         }

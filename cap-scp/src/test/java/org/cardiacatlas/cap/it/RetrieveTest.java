@@ -1,5 +1,6 @@
 package org.cardiacatlas.cap.it;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,8 +28,10 @@ import java.util.HashMap;
 import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.cardiacatlas.cap.common.CapConfig.Option;
+import org.cardiacatlas.cap.codec.CodecSamples;
 import org.cardiacatlas.cap.tools.SyntheticStudies;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -221,20 +224,184 @@ class RetrieveTest {
         }
 
         empty("DEST");
-        try (LogCapture log = new LogCapture()) {
-            r = movescu("-S", "DEST", "QueryRetrieveLevel=STUDY", "StudyInstanceUID=" + st);
-            // JPEG lossless is decompressed for a destination that takes only uncompressed data;
-            // there is no JPEG-LS decoder here, so that one sub-operation fails, with its reason
-            assertTrue(r.output().contains("Warning") || r.output().contains("0xb000"), r.output());
-            assertEquals(1, log.matching("WARN", "sub-operation for instance " + CStoreTest.sopOf(jpegLs)).size(),
-                    log.lines().toString());
-        }
+        r = movescu("-S", "DEST", "QueryRetrieveLevel=STUDY", "StudyInstanceUID=" + st);
+        // a destination that takes only uncompressed data gets both decompressed (JPEG-LS by GDCM)
+        assertTrue(r.output().contains("(Success)"), r.output());
         List<Path> got = received("DEST");
-        assertEquals(1, got.size());
-        assertEquals(CStoreTest.sopOf(g.files().get(0)), CStoreTest.sopOf(got.get(0)));
-        String ts = Dcmtk.run(List.of("dcmdump", "-M", "+P", "0002,0010", got.get(0).toString())).output();
-        assertTrue(ts.contains("LittleEndian"), ts);
-        assertTrue(java.util.Arrays.equals(pixels(g.files().get(0)), pixels(got.get(0))), "lossless: the same pixels");
+        assertEquals(2, got.size());
+        for (Path p : got) {
+            String ts = Dcmtk.run(List.of("dcmdump", "-M", "+P", "0002,0010", p.toString())).output();
+            assertTrue(ts.contains("LittleEndian"), ts);
+            Path original = CStoreTest.sopOf(p).equals(CStoreTest.sopOf(g.files().get(0))) ? g.files().get(0)
+                    : g.files().get(1);
+            assertTrue(java.util.Arrays.equals(pixels(original), pixels(p)), "lossless: the same pixels");
+        }
+    }
+
+    /** Every stored syntax, stored under SOP Instance UIDs of its own in one study; by SOP Instance UID. */
+    static Map<String, CodecSamples.Sample> storeCodecSamples(String prefix, long seed, java.util.function.Predicate<String> which)
+            throws Exception {
+        Path dir = gen.resolve("codec-" + prefix);
+        Map<String, Path> originals = CodecSamples.originals(dir.resolve("orig"), prefix, seed);
+        Map<String, CodecSamples.Sample> bySop = new HashMap<>();
+        int i = 0;
+        for (CodecSamples.Sample s : CodecSamples.encoded(dir, originals)) {
+            if (!which.test(s.name())) {
+                continue;
+            }
+            Path f = dir.resolve("send-" + s.name() + ".dcm");
+            String sop = CStoreTest.sopOf(s.original()) + "." + (++i);
+            // dcmodify changes the UID without touching the (compressed) pixel data, and the meta header with it
+            assertTrue(Dcmtk.run(List.of("dcmodify", "-nb", "-m", "(0008,0018)=" + sop, s.file().toString())).ok());
+            Files.copy(s.file(), f, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Dcmtk.Result r = Dcmtk.storescu(server.port(), proposeOnly(dir, s.transferSyntax()), List.of(f.toString()));
+            assertTrue(r.ok() && r.output().contains("Received Store Response (Success)"), s.name() + ": " + r.output());
+            bySop.put(sop, new CodecSamples.Sample(s.name(), f, s.original(), s.transferSyntax(), s.lossy()));
+        }
+        return bySop;
+    }
+
+    /** storescu proposing one transfer syntax for MR and Enhanced MR (gdcmconv makes multiframe MR Enhanced MR). */
+    static List<String> proposeOnly(Path dir, String ts) throws Exception {
+        Path cfg = dir.resolve("propose-" + ts + ".cfg");
+        Files.writeString(cfg, "[[TransferSyntaxes]]\n[TS]\nTransferSyntax1 = " + ts + "\n"
+                + "[[PresentationContexts]]\n[PC]\nPresentationContext1 = " + SyntheticStudies.MR_IMAGE_STORAGE + "\\TS\n"
+                + "PresentationContext2 = " + SOPClass.EnhancedMRImageStorage + "\\TS\n"
+                + "[[Profiles]]\n[P]\nPresentationContexts = PC\n");
+        return List.of("-xf", cfg.toString(), "P");
+    }
+
+    static String missing(Map<String, CodecSamples.Sample> stored, List<Path> got) throws Exception {
+        Map<String, CodecSamples.Sample> m = new HashMap<>(stored);
+        for (Path p : got) {
+            m.remove(CStoreTest.sopOf(p));
+        }
+        StringBuilder b = new StringBuilder("missing:");
+        m.forEach((k, v) -> b.append(' ').append(v.name()).append('=').append(k));
+        return b.append('\n').toString();
+    }
+
+    static String studyOf(Path file) throws Exception {
+        AttributeList a = new AttributeList();
+        a.read(file.toFile(), TagFromName.PixelData);
+        return Attribute.getSingleStringValueOrEmptyString(a, TagFromName.StudyInstanceUID);
+    }
+
+    /** The pixels an instance must arrive with: the original's if lossless, else what GDCM decodes of the stored file. */
+    static byte[] expectedPixels(CodecSamples.Sample s) throws Exception {
+        return CodecSamples.nativePixels(s.lossy() ? CodecSamples.gdcmRaw(s.file(), gen.resolve("ref-" + s.name() + ".dcm"))
+                : s.original());
+    }
+
+    @Test
+    void everyStoredSyntaxReachesAnUncompressedOnlyDestinationWithItsPixels() throws Exception {
+        Map<String, CodecSamples.Sample> stored = storeCodecSamples("RTS", 1201, n -> true);
+        String study = studyOf(stored.values().iterator().next().file());
+        empty("DEST");
+        Dcmtk.Result r = movescu("-S", "DEST", "QueryRetrieveLevel=STUDY", "StudyInstanceUID=" + study);
+        assertTrue(r.output().contains("(Success)"), r.output());
+        List<Path> got = received("DEST");
+        assertEquals(stored.size(), got.size(), missing(stored, got) + r.output());
+        for (Path p : got) {
+            CodecSamples.Sample s = stored.get(CStoreTest.sopOf(p));
+            String ts = CodecSamples.transferSyntaxOf(p);
+            // storescp's default: the three uncompressed syntaxes (big endian only as stored)
+            assertTrue(ts.equals("1.2.840.10008.1.2.1") || ts.equals("1.2.840.10008.1.2")
+                    || ts.equals(s.transferSyntax()) && ts.equals("1.2.840.10008.1.2.2"), s.name() + " came in " + ts);
+            assertArrayEquals(expectedPixels(s), CodecSamples.nativePixels(p), s.name() + ": pixels");
+        }
+    }
+
+    @Test
+    void cGetToARequesterThatTakesOnlyJpegLsGetsLosslessJpegLsAndNeverLossy() throws Exception {
+        Map<String, CodecSamples.Sample> stored = storeCodecSamples("RJL", 1202,
+                n -> Set.of("j2k-lossless", "rle-16bit", "explicit", "rle-multiframe", "j2k-lossy").contains(n));
+        String study = studyOf(stored.values().iterator().next().file());
+        Path got = gen.resolve("get-jls");
+        Files.createDirectories(got);
+        try (Stream<Path> old = Files.list(got)) {
+            for (Path p : old.toList()) {
+                Files.delete(p);
+            }
+        }
+        Dcmtk.Result g = Dcmtk.run(List.of("getscu", "-v", "+v", "-S", "+xt", "-aec", "CAPSCP", "-aet", "GETSCU", "-od",
+                got.toString(), "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + study, "127.0.0.1",
+                String.valueOf(server.port())));
+        List<Path> files;
+        try (Stream<Path> s = Files.list(got)) {
+            files = s.toList();
+        }
+        assertEquals(stored.size(), files.size(), missing(stored, files) + g.output());
+        for (Path p : files) {
+            CodecSamples.Sample s = stored.get(CStoreTest.sopOf(p));
+            String ts = CodecSamples.transferSyntaxOf(p);
+            // lossy J2K too: losslessly re-encoded, no second loss, and still marked lossy
+            assertEquals("1.2.840.10008.1.2.4.80", ts, s.name() + "\n" + g.output());
+            if (s.lossy()) {
+                AttributeList a = new AttributeList();
+                a.read(p.toFile(), TagFromName.PixelData);
+                assertEquals("01", Attribute.getSingleStringValueOrNull(a, TagFromName.LossyImageCompression));
+            }
+            Path raw = CodecSamples.gdcmRaw(p, got.resolve(p.getFileName() + ".raw"));
+            assertArrayEquals(expectedPixels(s), CodecSamples.nativePixels(raw), s.name() + ": pixels after JPEG-LS");
+        }
+    }
+
+    @Test
+    void renderCommandWritesAFrameOfEveryStoredSyntaxWithTheGivenWindow() throws Exception {
+        Map<String, CodecSamples.Sample> stored = storeCodecSamples("RRN", 1204, n -> Set.of("j2k-lossless", "jpeg-ls-lossless",
+                "jpeg-extended-12bit", "rle-multiframe", "j2k-lossless-multiframe", "jpeg-ls-near-lossless").contains(n));
+        Path outDir = gen.resolve("render");
+        for (Map.Entry<String, CodecSamples.Sample> e : stored.entrySet()) {
+            CodecSamples.Sample s = e.getValue();
+            int frame = s.name().contains("multiframe") ? 2 : 1;
+            Path png = outDir.resolve(s.name() + ".png");
+            Object[] r = XpacsTest.cli(server, "render", e.getKey(), "--frame", String.valueOf(frame), "--window", "1500,1000",
+                    "--out", png.toString());
+            assertEquals(0, r[0], s.name() + ": " + r[1]);
+            java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+            assertEquals(48, img.getWidth());
+            assertEquals(64, img.getHeight());
+            byte[] px = expectedPixels(s);
+            int n = 48 * 64;
+            for (int i = 0; i < n; i += 5) {
+                int v = (px[2 * ((frame - 1) * n + i)] & 0xff) | (px[2 * ((frame - 1) * n + i) + 1] & 0xff) << 8;
+                // PS3.3 C.11.2.1.2.1 with c = 1500, w = 1000 (synthetic images: no rescale)
+                double y = v <= 1500 - 0.5 - 499.5 ? 0 : v > 1500 - 0.5 + 499.5 ? 255 : ((v - 1499.5) / 999 + 0.5) * 255;
+                int got = img.getRaster().getSample(i % 48, i / 48, 0);
+                assertTrue(Math.abs(got - y) <= 1, s.name() + " pixel " + i + " value " + v + ": " + got + " not " + y);
+            }
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(png)));
+        }
+        String sop = stored.keySet().iterator().next();
+        Path jpg = outDir.resolve("thumb.jpg");
+        assertEquals(0, XpacsTest.cli(server, "render", sop, "--size", "32", "--out", jpg.toString())[0]);
+        java.awt.image.BufferedImage t = javax.imageio.ImageIO.read(jpg.toFile());
+        assertEquals(32, Math.max(t.getWidth(), t.getHeight()));
+        assertEquals(1, XpacsTest.cli(server, "render", sop, "--frame", "9", "--out", jpg.toString())[0]);
+        assertEquals(1, XpacsTest.cli(server, "render", "1.2.3.999999", "--out", jpg.toString())[0]);
+        assertEquals(2, XpacsTest.cli(server, "render", "../../etc/passwd", "--out", jpg.toString())[0]);
+        assertEquals(2, XpacsTest.cli(server, "render", sop, "--out", outDir.resolve("x.gif").toString())[0]);
+    }
+
+    @Test
+    void aRequesterThatTakesOnlyLossyJpegGetsNothingLossyMade() throws Exception {
+        Map<String, CodecSamples.Sample> stored = storeCodecSamples("RLY", 1203,
+                n -> Set.of("j2k-lossless", "explicit", "j2k-lossy").contains(n));
+        String study = studyOf(stored.values().iterator().next().file());
+        Path got = gen.resolve("get-lossy");
+        Files.createDirectories(got);
+        try (LogCapture log = new LogCapture()) {
+            // getscu +xy proposes JPEG baseline first for the storage sub-operations, and the server takes it
+            Dcmtk.Result g = Dcmtk.run(List.of("getscu", "-v", "+v", "-S", "+xy", "-aec", "CAPSCP", "-aet", "GETSCU", "-od",
+                    got.toString(), "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + study, "127.0.0.1",
+                    String.valueOf(server.port())));
+            try (Stream<Path> s = Files.list(got)) {
+                assertEquals(0, s.count(), g.output());
+            }
+            assertTrue(g.output().contains("Number of Failed Suboperations    : 3"), g.output());
+            assertEquals(3, log.matching("WARN", "without loss").size(), log.lines().toString());
+        }
     }
 
     @Test
