@@ -161,9 +161,9 @@ public final class CapConfig {
                 continue;
             }
             if (value == null && o.isSwitch()) {
-                // a switch alone means true ("--strict-queries"); "--verify-md5 false" still works
-                boolean given = i + 1 < args.length
-                        && (args[i + 1].equalsIgnoreCase("true") || args[i + 1].equalsIgnoreCase("false"));
+                // a switch alone means true ("--strict-queries"); "--verify-md5 false" still works, and
+                // a word that is not an option is its value, so "--verify-md5 maybe" is refused, not ignored
+                boolean given = i + 1 < args.length && !args[i + 1].startsWith("--");
                 value = given ? args[++i] : "true";
             }
             cli.put(o, value != null ? value : requireValue(args, ++i, name));

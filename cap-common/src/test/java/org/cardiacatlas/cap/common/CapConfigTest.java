@@ -57,6 +57,11 @@ class CapConfigTest {
         assertThrows(IllegalArgumentException.class, () -> CapConfig.load(new String[] {"--max-matches", "-1"}, Map.of()));
         assertThrows(IllegalArgumentException.class,
                 () -> CapConfig.load(new String[] {"--case-sensitive-names", "maybe"}, Map.of()));
+        // a true/false option alone is a switch; with a value, the value counts
+        assertTrue(CapConfig.load(new String[] {"serve", "--strict-queries"}, Map.of())
+                .bool(CapConfig.Option.STRICT_QUERIES));
+        assertFalse(CapConfig.load(new String[] {"--strict-queries", "false", "serve"}, Map.of())
+                .bool(CapConfig.Option.STRICT_QUERIES));
         assertThrows(IllegalArgumentException.class,
                 () -> CapConfig.load(new String[] {"--config", dir.resolve("missing").toString()}, Map.of()));
     }
