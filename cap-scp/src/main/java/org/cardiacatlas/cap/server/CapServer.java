@@ -42,7 +42,11 @@ public final class CapServer implements AutoCloseable {
     }
 
     public static CapServer start(CapConfig config) throws IOException {
+        // closed by default: data folder and logs for the node's user and group only
+        org.cardiacatlas.cap.common.FileModes.createDirectories(config.dataDir());
+        org.cardiacatlas.cap.common.FileModes.restrict(config.dataDir(), org.cardiacatlas.cap.common.FileModes.DIR);
         LOG.info("CAP Server starting with:");
+        org.cardiacatlas.cap.common.FileModes.restrictLogs(config.logDir());
         for (String line : config.describe()) {
             LOG.info("  {}", line);
         }

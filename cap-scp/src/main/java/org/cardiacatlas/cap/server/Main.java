@@ -46,7 +46,9 @@ public final class Main {
             return cmd.isEmpty() ? 2 : 0;
         }
         // logback reads this when the first logger is made, so it comes before any logging
-        System.setProperty("capserver.logdir", config.logDir().toString());
+        if (!(cmd.get(0).equals("health") && System.getProperty("capserver.logdir") != null)) {
+            System.setProperty("capserver.logdir", config.logDir().toString());
+        }
         switch (cmd.get(0)) {
             case "serve":
                 return serve(config);
@@ -79,6 +81,9 @@ public final class Main {
                     System.err.println("capserver status failed: " + e);
                     return 1;
                 }
+            case "health":
+                // issue 10: database, archive folder and C-ECHO; exit 0/1 (Docker HEALTHCHECK)
+                return HealthCommand.run(config, System.out);
             default:
                 System.err.println("capserver: unknown command '" + cmd.get(0) + "'");
                 System.err.println(usage());
@@ -172,6 +177,7 @@ public final class Main {
                 + "  serve                 run the DICOM node\n"
                 + "  log [filters]         the audit log: " + LogCommand.USAGE.substring("capserver log ".length()) + "\n"
                 + "  status                what the archive holds and did in the last 24 hours\n"
+                + "  health                database, archive folder and C-ECHO checked: exit 0 healthy, 1 not\n"
                 + "  ae add AET HOST PORT [DESC] | ae list | ae remove AET | ae echo AET   C-MOVE destinations\n"
                 + "  xpacs sync [--dry-run]   reconcile XPACS with everything in PACS\n"
                 + "  xpacs history PATIENT8   a patient's timeline in chain order\n"

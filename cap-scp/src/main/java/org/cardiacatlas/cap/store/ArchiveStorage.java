@@ -27,6 +27,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.cardiacatlas.cap.common.FileModes;
 import org.cardiacatlas.cap.common.Uids;
 import org.cardiacatlas.cap.retrieve.LocatedInstance;
 import org.slf4j.Logger;
@@ -58,12 +59,15 @@ public final class ArchiveStorage {
 
     public ArchiveStorage(Path root) throws IOException {
         this.root = root.toAbsolutePath().normalize();
+        FileModes.createDirectories(this.root);
+        // closed by default (issue 10): a root made by an older version is restricted too
+        FileModes.restrict(this.root, FileModes.DIR);
         Path incomingRoot = this.root.resolve(".incoming");
-        Files.createDirectories(incomingRoot);
+        FileModes.createDirectories(incomingRoot);
         removeStaleIncoming(incomingRoot);
         // one folder per running server: two servers share the root, never each other's temp files
         this.incoming = incomingRoot.resolve(UUID.randomUUID().toString());
-        Files.createDirectories(incoming);
+        FileModes.createDirectories(incoming);
     }
 
     public Path root() {
@@ -113,7 +117,7 @@ public final class ArchiveStorage {
                 f.force();
                 Path target = resolve(relativePath);
                 Path dir = target.getParent();
-                Files.createDirectories(dir);
+                FileModes.createDirectories(dir);
                 boolean created;
                 try {
                     // link(2) fails if the name exists: never replaces a file another store made
