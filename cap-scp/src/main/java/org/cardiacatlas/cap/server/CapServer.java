@@ -57,7 +57,7 @@ public final class CapServer implements AutoCloseable {
         Database database = Database.open(config, mappers);
         XpacsCatchUp catchUp = null;
         try {
-            ArchiveStorage storage = new ArchiveStorage(config.storageDir());
+            ArchiveStorage storage = new ArchiveStorage(config.storageDir(), nodeId(config));
             XpacsSync xpacs = new XpacsSync(config.get(CapConfig.Option.CAP_ID_PATTERN));
             XpacsHook hook = xpacs;
             if (database.xpacsOnOtherServer()) {
@@ -83,6 +83,9 @@ public final class CapServer implements AutoCloseable {
                     config.integer(CapConfig.Option.MAX_ASSOCIATIONS_PER_ADDRESS), registry);
             listener.start(config.bind(), config.port());
             LOG.info("archive folder {} (filesystem pk {})", storage.root(), index.filesystemPk());
+            if (config.bool(CapConfig.Option.VERIFY_AT_START)) {
+                verifyInBackground(database, storage);
+            }
             return new CapServer(database, storage, listener, catchUp);
         } catch (IOException | RuntimeException e) {
             if (catchUp != null) {
@@ -91,6 +94,33 @@ public final class CapServer implements AutoCloseable {
             database.close();
             throw e;
         }
+    }
+
+    /** The same at every start of this node: its host and DICOM port (two nodes on one host differ by port). */
+    static String nodeId(CapConfig config) {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "localhost";
+        }
+        return host + "-" + config.port();
+    }
+
+    /** --verify-at-start: capserver verify, reporting only, beside the running node. */
+    private static void verifyInBackground(Database database, ArchiveStorage storage) {
+        Thread t = new Thread(() -> {
+            try {
+                org.cardiacatlas.cap.store.ArchiveVerify.Report r = new org.cardiacatlas.cap.store.ArchiveVerify(
+                        database.sessions(), storage.root()).run(false, true, java.time.Duration.ofMinutes(10),
+                                line -> LOG.warn("verify: {}", line));
+                LOG.info("verify: {}", r.summary());
+            } catch (Exception e) {
+                LOG.error("verify failed: {}", e.toString());
+            }
+        }, "verify-at-start");
+        t.setDaemon(true);
+        t.start();
     }
 
     public int port() {
