@@ -336,6 +336,21 @@ class HardeningTest {
     }
 
     @Test
+    void aPortInUseIsReportedBeforeTheDatabaseStarts() throws Exception {
+        Path dir = Files.createTempDirectory("capserver-busy-");
+        try (java.net.ServerSocket busy = new java.net.ServerSocket(0)) {
+            long t0 = System.nanoTime();
+            Object[] r = Cli.run("serve", "--port", String.valueOf(busy.getLocalPort()), "--data-dir", dir.toString(),
+                    "--embedded-db-port", String.valueOf(TestDatabase.freePort()));
+            assertEquals(1, r[0]);
+            assertTrue((System.nanoTime() - t0) / 1_000_000 < 5000, "refused at once");
+            assertFalse(Files.exists(dir.resolve("db").resolve("data")), "the embedded database was not started");
+            String log = Files.readString(Path.of("target", "it", "test.log"));
+            assertTrue(log.contains("port " + busy.getLocalPort() + " (--port) is in use"), log);
+        }
+    }
+
+    @Test
     void capserverLogReportsUnreadableLines() throws Exception {
         Path dir = Files.createTempDirectory("capserver-cut-");
         Files.writeString(dir.resolve("audit.log"),
