@@ -78,7 +78,8 @@ public final class InstanceValues {
                 .contains("2022");
         for (Object o : attrs.values()) {
             Attribute a = (Attribute) o;
-            if (!(a instanceof StringAttribute)) {
+            // LT, ST, UT are TextAttributes in PixelMed, the other string VRs StringAttributes
+            if (!(a instanceof StringAttribute) && !(a instanceof com.pixelmed.dicom.TextAttribute)) {
                 continue;
             }
             AttributeTag tag = a.getTag();

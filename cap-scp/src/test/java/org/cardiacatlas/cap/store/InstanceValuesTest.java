@@ -11,7 +11,6 @@ import com.pixelmed.dicom.LongStringAttribute;
 import com.pixelmed.dicom.LongTextAttribute;
 import com.pixelmed.dicom.PersonNameAttribute;
 import com.pixelmed.dicom.ShortStringAttribute;
-import com.pixelmed.dicom.StringAttribute;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.UniqueIdentifierAttribute;
 import org.cardiacatlas.cap.common.DicomServiceException;
@@ -30,7 +29,7 @@ class InstanceValuesTest {
         return a;
     }
 
-    static void put(AttributeList a, StringAttribute attr, String... values) throws Exception {
+    static void put(AttributeList a, com.pixelmed.dicom.Attribute attr, String... values) throws Exception {
         for (String v : values) {
             attr.addValue(v);
         }
@@ -79,6 +78,10 @@ class InstanceValuesTest {
         AttributeList e = valid();
         put(e, new ShortStringAttribute(TagFromName.StationName), "ST\nATION");
         assertEquals("Station Name (0008,1010) holds control character 0x0A", refused(e, 0xA900));
+
+        AttributeList t = valid();
+        put(t, new LongTextAttribute(TagFromName.AdditionalPatientHistory), "NUL\u0000inside");
+        assertEquals("Additional Patient History (0010,21B0) holds control character 0x00", refused(t, 0xA900));
 
         AttributeList f = valid();
         f.remove(TagFromName.SOPClassUID);
