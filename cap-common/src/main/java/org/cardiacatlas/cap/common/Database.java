@@ -2,6 +2,7 @@ package org.cardiacatlas.cap.common;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
 import javax.sql.DataSource;
@@ -56,20 +57,40 @@ public final class Database implements AutoCloseable {
     public static Database open(CapConfig config, List<Class<?>> mappers, boolean joinRunningEmbedded) {
         EmbeddedDatabase embedded = null;
         String url = config.get(CapConfig.Option.DB_URL).trim();
+        String user = config.get(CapConfig.Option.DB_USER);
+        String password = config.get(CapConfig.Option.DB_PASSWORD);
         if (url.isEmpty()) {
             int port = config.integer(CapConfig.Option.EMBEDDED_DB_PORT);
+            Path dbDir = config.dataDir().resolve("db");
             if (joinRunningEmbedded && listening(port)) {
                 LOG.info("using the embedded database of the running server on 127.0.0.1:{}", port);
                 url = "jdbc:mysql://127.0.0.1:" + port + "/";
+                try {
+                    password = EmbeddedDatabase.credentialsOf(dbDir).nodePassword();
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException("cannot read " + dbDir.resolve("client.cnf") + ": " + e.getMessage(), e);
+                }
             } else {
-                embedded = EmbeddedDatabase.start(config.dataDir().resolve("db"), port);
+                embedded = EmbeddedDatabase.start(dbDir, port);
                 url = embedded.jdbcUrl();
+                password = embedded.nodePassword();
+                try {
+                    List<String> schemas = new java.util.ArrayList<>(List.of(config.pacsSchema()));
+                    if (config.get(CapConfig.Option.XPACS_DB_URL).trim().isEmpty()) {
+                        schemas.add(config.xpacsSchema());
+                    }
+                    embedded.grantSchemas(schemas);
+                } catch (RuntimeException e) {
+                    embedded.close();
+                    throw e;
+                }
             }
+            // the node's own account of client.cnf, never root (issue 10)
+            user = EmbeddedDatabase.NODE_USER;
         }
         HikariDataSource ds = null;
         try {
-            ds = dataSource("capdb", url, config.get(CapConfig.Option.DB_USER), config.get(CapConfig.Option.DB_PASSWORD),
-                    config.integer(CapConfig.Option.DB_POOL_SIZE), true);
+            ds = dataSource("capdb", url, user, password, config.integer(CapConfig.Option.DB_POOL_SIZE), true);
             migrate(ds, config.pacsSchema(), "pacs");
             SqlSessionFactory sessions = sessionFactory(ds, config, mappers);
             String xpacsUrl = config.get(CapConfig.Option.XPACS_DB_URL).trim();
@@ -137,6 +158,8 @@ public final class Database implements AutoCloseable {
         }
         if (mustConnect) {
             hc.setInitializationFailTimeout(30_000);
+            // while the database is away a store fails within seconds with a status, not after 30 s (issue 10)
+            hc.setConnectionTimeout(5_000);
         } else {
             hc.setInitializationFailTimeout(-1);
             hc.setConnectionTimeout(5_000);

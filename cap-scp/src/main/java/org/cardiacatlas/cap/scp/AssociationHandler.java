@@ -83,6 +83,11 @@ final class AssociationHandler implements Runnable {
             LOG.warn("connection closed: no complete A-ASSOCIATE-RQ within {} ms", settings.associateTimeoutMillis());
             ctx.audit("CONNECT").with("status", "refused").with("detail", "associate timeout").write();
             return;
+        } catch (javax.net.ssl.SSLException e) {
+            // a plain client on the TLS port, an untrusted certificate, an old protocol
+            LOG.warn("connection refused: TLS handshake failed: {}", e.getMessage());
+            ctx.audit("CONNECT").with("status", "refused").with("detail", "TLS handshake failed: " + e.getMessage()).write();
+            return;
         } catch (IOException e) {
             LOG.warn("connection lost before association: {}", e.getMessage());
             return;

@@ -39,6 +39,9 @@ public final class DicomListener {
     private volatile boolean stopping;
     private ServerSocket server;
     private Thread acceptor;
+    /** The DICOM TLS port, when configured (issue 10). */
+    private ServerSocket tlsServer;
+    private Thread tlsAcceptor;
 
     public DicomListener(String aet, boolean checkCalledAet, Set<String> allowedCallingAets, int maxPduLength,
             int idleTimeoutSeconds, int maxAssociations, DimseServiceRegistry registry) {
@@ -73,16 +76,38 @@ public final class DicomListener {
         InetSocketAddress address = bind.isEmpty() ? new InetSocketAddress(port)
                 : new InetSocketAddress(InetAddress.getByName(bind), port);
         server.bind(address, 128);
-        acceptor = new Thread(this::acceptLoop, "dicom-listener");
+        ServerSocket plain = server;
+        acceptor = new Thread(() -> acceptLoop(plain), "dicom-listener");
         acceptor.start();
         LOG.info("listening on {} as {}", server.getLocalSocketAddress(), settings.aet());
+    }
+
+    /** The TLS port beside the plain one: the same associations, over TLS 1.2/1.3 ({@link Tls}). */
+    public void startTls(String bind, int port, javax.net.ssl.SSLContext context, boolean clientAuth) throws IOException {
+        javax.net.ssl.SSLServerSocket s = (javax.net.ssl.SSLServerSocket) context.getServerSocketFactory()
+                .createServerSocket();
+        Tls.restrict(s, clientAuth);
+        s.setReuseAddress(true);
+        InetSocketAddress address = bind.isEmpty() ? new InetSocketAddress(port)
+                : new InetSocketAddress(InetAddress.getByName(bind), port);
+        s.bind(address, 128);
+        tlsServer = s;
+        tlsAcceptor = new Thread(() -> acceptLoop(s), "dicom-tls-listener");
+        tlsAcceptor.start();
+        LOG.info("listening with TLS ({}) on {} as {}{}", String.join(", ", s.getEnabledProtocols()),
+                s.getLocalSocketAddress(), settings.aet(), clientAuth ? ", client certificates required" : "");
     }
 
     public int localPort() {
         return server.getLocalPort();
     }
 
-    private void acceptLoop() {
+    public int tlsPort() {
+        return tlsServer == null ? -1 : tlsServer.getLocalPort();
+    }
+
+    private void acceptLoop(ServerSocket server) {
+        boolean tls = server instanceof javax.net.ssl.SSLServerSocket;
         while (!server.isClosed()) {
             Socket s;
             try {
@@ -107,7 +132,7 @@ public final class DicomListener {
             }
             pending.incrementAndGet();
             int fromAddress = perAddress.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
-            AssociationContext ctx = new AssociationContext(address + ":" + s.getPort());
+            AssociationContext ctx = new AssociationContext(address + ":" + s.getPort() + (tls ? " TLS" : ""));
             open.put(s, ctx);
             boolean[] admitted = {false, false};
             AssociationHandler.Admission admission = () -> {
@@ -154,12 +179,14 @@ public final class DicomListener {
      */
     public void stop(long graceSeconds) {
         stopping = true;
-        try {
-            if (server != null) {
-                server.close();
+        for (ServerSocket ss : new ServerSocket[] {server, tlsServer}) {
+            try {
+                if (ss != null) {
+                    ss.close();
+                }
+            } catch (IOException ignored) {
+                // closing
             }
-        } catch (IOException ignored) {
-            // closing
         }
         open.forEach((s, ctx) -> {
             if (!ctx.busy) {

@@ -172,12 +172,16 @@ final class PeekedSocket extends Socket {
 
     @Override
     public void shutdownOutput() throws IOException {
-        s.shutdownOutput();
+        if (!(s instanceof javax.net.ssl.SSLSocket)) {
+            s.shutdownOutput();
+        }
     }
 
     @Override
     public void shutdownInput() throws IOException {
-        s.shutdownInput();
+        if (!(s instanceof javax.net.ssl.SSLSocket)) {
+            s.shutdownInput();
+        }
     }
 
     @Override

@@ -48,9 +48,21 @@ public final class CapServer implements AutoCloseable {
     }
 
     public static CapServer start(CapConfig config) throws IOException {
+        // closed by default: data folder and logs for the node's user and group only
+        org.cardiacatlas.cap.common.FileModes.createDirectories(config.dataDir());
+        org.cardiacatlas.cap.common.FileModes.restrict(config.dataDir(), org.cardiacatlas.cap.common.FileModes.DIR);
         LOG.info("CAP Server starting with:");
+        org.cardiacatlas.cap.common.FileModes.restrictLogs(config.logDir());
         for (String line : config.describe()) {
             LOG.info("  {}", line);
+        }
+        // a port in use is said now, naming it, not after the database started (issue 10)
+        checkPortFree(config.bind(), config.port(), "--port");
+        int tlsPort = config.integer(CapConfig.Option.TLS_PORT);
+        javax.net.ssl.SSLContext tls = null;
+        if (tlsPort > 0) {
+            checkPortFree(config.bind(), tlsPort, "--tls-port");
+            tls = tlsContext(config);
         }
         List<Class<?>> mappers = new ArrayList<>(PacsIndex.mappers());
         mappers.addAll(XpacsSync.mappers());
@@ -61,7 +73,7 @@ public final class CapServer implements AutoCloseable {
         XpacsCatchUp catchUp = null;
         StorageCommitments commitments = null;
         try {
-            ArchiveStorage storage = new ArchiveStorage(config.storageDir());
+            ArchiveStorage storage = new ArchiveStorage(config.storageDir(), nodeId(config));
             XpacsSync xpacs = new XpacsSync(config.get(CapConfig.Option.CAP_ID_PATTERN));
             XpacsHook hook = xpacs;
             if (database.xpacsOnOtherServer()) {
@@ -94,7 +106,13 @@ public final class CapServer implements AutoCloseable {
                     config.integer(CapConfig.Option.ASSOCIATE_TIMEOUT),
                     config.integer(CapConfig.Option.MAX_ASSOCIATIONS_PER_ADDRESS), registry);
             listener.start(config.bind(), config.port());
+            if (tls != null) {
+                listener.startTls(config.bind(), tlsPort, tls, config.bool(CapConfig.Option.TLS_CLIENT_AUTH));
+            }
             LOG.info("archive folder {} (filesystem pk {})", storage.root(), index.filesystemPk());
+            if (config.bool(CapConfig.Option.VERIFY_AT_START)) {
+                verifyInBackground(database, storage);
+            }
             commitments.start();
             return new CapServer(database, storage, listener, catchUp, commitments);
         } catch (IOException | RuntimeException e) {
@@ -109,8 +127,64 @@ public final class CapServer implements AutoCloseable {
         }
     }
 
+    private static void checkPortFree(String bind, int port, String option) throws IOException {
+        if (port == 0) {
+            return;
+        }
+        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(bind.isEmpty() ? new java.net.InetSocketAddress(port)
+                    : new java.net.InetSocketAddress(java.net.InetAddress.getByName(bind), port));
+        } catch (IOException e) {
+            throw new IOException("port " + port + " (" + option + ") is in use or cannot be bound: " + e.getMessage(), e);
+        }
+    }
+
+    private static javax.net.ssl.SSLContext tlsContext(CapConfig config) throws IOException {
+        String ks = config.get(CapConfig.Option.TLS_KEYSTORE).trim();
+        if (ks.isEmpty()) {
+            throw new IllegalArgumentException("--tls-port needs --tls-keystore (PKCS#12 with the node's key and certificate)");
+        }
+        String ts = config.get(CapConfig.Option.TLS_TRUSTSTORE).trim();
+        return org.cardiacatlas.cap.scp.Tls.context(java.nio.file.Path.of(ks),
+                config.get(CapConfig.Option.TLS_KEYSTORE_PASSWORD).toCharArray(),
+                ts.isEmpty() ? null : java.nio.file.Path.of(ts), config.get(CapConfig.Option.TLS_TRUSTSTORE_PASSWORD).toCharArray());
+    }
+
+    /** The same at every start of this node: its host and DICOM port (two nodes on one host differ by port). */
+    static String nodeId(CapConfig config) {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "localhost";
+        }
+        return host + "-" + config.port();
+    }
+
+    /** --verify-at-start: capserver verify, reporting only, beside the running node. */
+    private static void verifyInBackground(Database database, ArchiveStorage storage) {
+        Thread t = new Thread(() -> {
+            try {
+                org.cardiacatlas.cap.store.ArchiveVerify.Report r = new org.cardiacatlas.cap.store.ArchiveVerify(
+                        database.sessions(), storage.root()).run(false, true, java.time.Duration.ofMinutes(10),
+                                line -> LOG.warn("verify: {}", line));
+                LOG.info("verify: {}", r.summary());
+            } catch (Exception e) {
+                LOG.error("verify failed: {}", e.toString());
+            }
+        }, "verify-at-start");
+        t.setDaemon(true);
+        t.start();
+    }
+
     public int port() {
         return listener.localPort();
+    }
+
+    /** The DICOM TLS port, -1 without one. */
+    public int tlsPort() {
+        return listener.tlsPort();
     }
 
     public Database database() {

@@ -47,7 +47,9 @@ public final class Main {
             return cmd.isEmpty() ? 2 : 0;
         }
         // logback reads this when the first logger is made, so it comes before any logging
-        System.setProperty("capserver.logdir", config.logDir().toString());
+        if (!(cmd.get(0).equals("health") && System.getProperty("capserver.logdir") != null)) {
+            System.setProperty("capserver.logdir", config.logDir().toString());
+        }
         switch (cmd.get(0)) {
             case "serve":
                 return serve(config);
@@ -90,6 +92,12 @@ public final class Main {
                     System.err.println(RenderCommand.USAGE);
                     return 2;
                 }
+            case "verify":
+                // issue 10: archive files against their files rows
+                return verify(config, cmd.subList(1, cmd.size()));
+            case "health":
+                // issue 10: database, archive folder and C-ECHO; exit 0/1 (Docker HEALTHCHECK)
+                return HealthCommand.run(config, System.out);
             default:
                 System.err.println("capserver: unknown command '" + cmd.get(0) + "'");
                 System.err.println(usage());
@@ -128,6 +136,39 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** capserver verify [--remove-orphans] [--sizes-only] [--min-age SECONDS] */
+    private static int verify(CapConfig config, List<String> args) {
+        boolean remove = false;
+        boolean md5 = true;
+        long minAge = 600;
+        for (int i = 0; i < args.size(); i++) {
+            switch (args.get(i)) {
+                case "--remove-orphans" -> remove = true;
+                case "--sizes-only" -> md5 = false;
+                case "--min-age" -> {
+                    if (i + 1 >= args.size()) {
+                        System.err.println("capserver verify: --min-age needs seconds");
+                        return 2;
+                    }
+                    minAge = Long.parseLong(args.get(++i));
+                }
+                default -> {
+                    System.err.println("capserver verify [--remove-orphans] [--sizes-only] [--min-age SECONDS]");
+                    return 2;
+                }
+            }
+        }
+        try (Database db = Database.open(config, org.cardiacatlas.cap.store.PacsIndex.mappers(), true)) {
+            org.cardiacatlas.cap.store.ArchiveVerify.Report r = new org.cardiacatlas.cap.store.ArchiveVerify(db.sessions(),
+                    config.storageDir()).run(remove, md5, java.time.Duration.ofSeconds(minAge), System.out::println);
+            System.out.println(r.summary());
+            return r.clean() ? 0 : 1;
+        } catch (Exception e) {
+            System.err.println("capserver verify failed: " + e);
+            return 1;
+        }
     }
 
     /** capserver xpacs sync [--dry-run] | history PATIENT8 | check | import KIND FILE */
@@ -183,6 +224,8 @@ public final class Main {
                 + "  serve                 run the DICOM node\n"
                 + "  log [filters]         the audit log: " + LogCommand.USAGE.substring("capserver log ".length()) + "\n"
                 + "  status                what the archive holds and did in the last 24 hours\n"
+                + "  verify [--remove-orphans] [--sizes-only] [--min-age S]   archive files against the files rows\n"
+                + "  health                database, archive folder and C-ECHO checked: exit 0 healthy, 1 not\n"
                 + "  ae add AET HOST PORT [DESC] | ae list | ae remove AET | ae echo AET   C-MOVE destinations\n"
                 + "  xpacs sync [--dry-run]   reconcile XPACS with everything in PACS\n"
                 + "  xpacs history PATIENT8   a patient's timeline in chain order\n"

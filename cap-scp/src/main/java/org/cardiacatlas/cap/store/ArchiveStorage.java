@@ -25,6 +25,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.cardiacatlas.cap.common.FileModes;
 import org.cardiacatlas.cap.common.Uids;
 import org.cardiacatlas.cap.retrieve.LocatedInstance;
 import org.slf4j.Logger;
@@ -55,13 +56,25 @@ public final class ArchiveStorage {
     });
 
     public ArchiveStorage(Path root) throws IOException {
+        this(root, UUID.randomUUID().toString());
+    }
+
+    /**
+     * @param nodeId names this node's temporary folder, the same at every start of the node
+     *        (host and port), so that what a crash left in it is removed at the next start
+     */
+    public ArchiveStorage(Path root, String nodeId) throws IOException {
         this.root = root.toAbsolutePath().normalize();
+        FileModes.createDirectories(this.root);
+        // closed by default (issue 10): a root made by an older version is restricted too
+        FileModes.restrict(this.root, FileModes.DIR);
         Path incomingRoot = this.root.resolve(".incoming");
-        Files.createDirectories(incomingRoot);
+        FileModes.createDirectories(incomingRoot);
         removeStaleIncoming(incomingRoot);
-        // one folder per running server: two servers share the root, never each other's temp files
-        this.incoming = incomingRoot.resolve(UUID.randomUUID().toString());
-        Files.createDirectories(incoming);
+        // one folder per node: two servers share the root, never each other's temp files
+        this.incoming = incomingRoot.resolve(nodeId.replaceAll("[^A-Za-z0-9._-]", "_"));
+        FileModes.createDirectories(incoming);
+        emptyOwnIncoming();
     }
 
     public Path root() {
@@ -111,7 +124,7 @@ public final class ArchiveStorage {
                 f.force();
                 Path target = resolve(relativePath);
                 Path dir = target.getParent();
-                Files.createDirectories(dir);
+                FileModes.createDirectories(dir);
                 boolean created;
                 try {
                     // link(2) fails if the name exists: never replaces a file another store made
@@ -280,6 +293,23 @@ public final class ArchiveStorage {
             Files.deleteIfExists(incoming);
         } catch (IOException e) {
             LOG.warn("cannot clean {}: {}", incoming, e.getMessage());
+        }
+    }
+
+    /** What a crash of this node left in its own temporary folder: nothing of it was acknowledged. */
+    private void emptyOwnIncoming() throws IOException {
+        int n = 0;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(incoming)) {
+            for (Path p : ds) {
+                if (Files.isRegularFile(p)) {
+                    Files.deleteIfExists(p);
+                    n++;
+                }
+            }
+        }
+        if (n > 0) {
+            LOG.warn("removed {} temporary files left in {} by an earlier run of this node (never acknowledged)", n,
+                    incoming);
         }
     }
 

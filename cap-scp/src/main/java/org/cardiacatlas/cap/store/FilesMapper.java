@@ -1,6 +1,13 @@
 package org.cardiacatlas.cap.store;
 
+import java.util.List;
+import org.apache.ibatis.annotations.Param;
+
 interface FilesMapper {
+    /** A page of one filesystem's rows in pk order, after {@code afterPk} (for capserver verify). */
+    List<FileRow> selectPage(@Param("filesystemFk") long filesystemFk, @Param("afterPk") long afterPk,
+            @Param("limit") int limit);
+
     int insert(FileRow row);
 
     int updateFile(FileRow row);

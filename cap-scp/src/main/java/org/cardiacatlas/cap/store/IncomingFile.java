@@ -37,7 +37,9 @@ public final class IncomingFile implements AutoCloseable {
     IncomingFile(Path path, String transferSyntaxUid) throws IOException {
         this.path = path;
         this.transferSyntaxUid = transferSyntaxUid;
-        this.channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        // 0640: patient data is for the node's user and group only (issue 10)
+        this.channel = FileChannel.open(path, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                org.cardiacatlas.cap.common.FileModes.fileAttrs());
         try {
             this.md5 = MessageDigest.getInstance("MD5");
         } catch (NoSuchAlgorithmException e) {

@@ -22,8 +22,9 @@ import org.cardiacatlas.cap.common.Uids;
  * <ul>
  * <li>Study, Series and SOP Instance UID and SOP Class UID: present, one value, UID syntax
  * (PS3.5 9.1); otherwise 0xC000.</li>
- * <li>The attributes that become index columns: one value where their VM is 1, and no longer
- * than their VR allows (PS3.5 6.2, in characters; PN per component group); otherwise 0xA900.</li>
+ * <li>The attributes that become index columns: one value where their VM is 1; identifiers
+ * (Patient ID, Issuer of Patient ID, Study ID, Accession Number) no longer than their VR allows
+ * (PS3.5 6.2, in characters), the others no longer than the column (250); otherwise 0xA900.</li>
  * <li>Every string value of the data set: no control characters other than those its VR
  * allows (CR, LF, FF, TAB in LT, ST, UT; ESC only with ISO 2022 code extensions, PS3.5 6.1.2.5.3);
  * otherwise 0xA900. Trailing padding (space, NUL) is not a value character.</li>
@@ -53,6 +54,15 @@ public final class InstanceValues {
             TagFromName.ReferringPhysicianName, TagFromName.SeriesDate, TagFromName.SeriesTime,
             TagFromName.PerformedProcedureStepStartDate, TagFromName.PerformedProcedureStepStartTime);
 
+    /**
+     * Identifiers: held to their VR's length (PS3.5 6.2), as matching and other archives rely on
+     * it. Other indexed text is held to the column width, what the index can keep faithfully:
+     * scanners do send a Station Name of 17 characters, and refusing it would help nobody.
+     */
+    private static final Set<AttributeTag> IDS = Set.of(TagFromName.PatientID, TagFromName.IssuerOfPatientID,
+            TagFromName.StudyID, TagFromName.AccessionNumber);
+    private static final int COLUMN = 250;
+
     /** Index columns that may hold several values (joined with backslashes). */
     private static final Set<AttributeTag> MULTI = Set.of(TagFromName.PerformingPhysicianName);
 
@@ -68,7 +78,8 @@ public final class InstanceValues {
                 .contains("2022");
         for (Object o : attrs.values()) {
             Attribute a = (Attribute) o;
-            if (!(a instanceof StringAttribute)) {
+            // LT, ST, UT are TextAttributes in PixelMed, the other string VRs StringAttributes
+            if (!(a instanceof StringAttribute) && !(a instanceof com.pixelmed.dicom.TextAttribute)) {
                 continue;
             }
             AttributeTag tag = a.getTag();
@@ -146,17 +157,15 @@ public final class InstanceValues {
     }
 
     private static void length(AttributeTag tag, String vr, String v) throws DicomServiceException {
-        Integer max = MAX.get(vr);
-        if (max == null) {
+        if (!IDS.contains(tag)) {
+            int n = v.codePointCount(0, v.length());
+            if (n > COLUMN) {
+                throw refuse(tag, n + " chars, the index holds " + COLUMN);
+            }
             return;
         }
-        if (vr.equals("PN")) {
-            for (String group : v.split("=", -1)) {
-                int n = group.codePointCount(0, group.length());
-                if (n > max) {
-                    throw refuse(tag, "group of " + n + " chars, VR PN allows " + max);
-                }
-            }
+        Integer max = MAX.get(vr);
+        if (max == null) {
             return;
         }
         int n = v.codePointCount(0, v.length());

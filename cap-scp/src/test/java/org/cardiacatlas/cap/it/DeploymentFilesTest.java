@@ -77,7 +77,8 @@ class DeploymentFilesTest {
         assertTrue(df.contains("USER capserver") && df.contains("--uid 10001"), "not root");
         assertTrue(df.contains("VOLUME [\"/var/lib/capserver\", \"/etc/capserver\"]"));
         assertTrue(df.contains("EXPOSE 11112"));
-        assertTrue(df.matches("(?s).*HEALTHCHECK.*echoscu.*"), "the health check is a C-ECHO");
+        assertTrue(df.matches("(?s).*HEALTHCHECK.*org.cardiacatlas.cap.server.Main\", \"health\".*"),
+                "the health check is capserver health (database, archive, C-ECHO)");
         assertTrue(df.contains("org.cardiacatlas.cap.server.Main"));
         Class.forName("org.cardiacatlas.cap.server.Main");
         String unit = Files.readString(ROOT.resolve("docker/capserver.service"));

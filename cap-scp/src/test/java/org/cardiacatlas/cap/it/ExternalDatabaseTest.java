@@ -24,8 +24,11 @@ class ExternalDatabaseTest {
         try (EmbeddedDatabase external = EmbeddedDatabase.start(
                 Path.of("target", "it", "external-db-" + port).toAbsolutePath(), port)) {
             String url = "jdbc:mysql://127.0.0.1:" + port + "/";
+            // as an administrator prepares a server (README, Production): a user with its schemas granted;
+            // the grant tables are on (issue 10), so only that user with its password gets in
+            external.grantSchemas(List.of("pacs", "xpacs"));
             try (ServerFixture server = ServerFixture.start(Map.of(Option.DB_URL, url, Option.DB_USER, "capserver",
-                    Option.DB_PASSWORD, "s3cret", Option.PACS_SCHEMA, "pacs", Option.XPACS_SCHEMA, "xpacs"))) {
+                    Option.DB_PASSWORD, external.nodePassword(), Option.PACS_SCHEMA, "pacs", Option.XPACS_SCHEMA, "xpacs"))) {
                 SyntheticStudies.Generated g = SyntheticStudies.builder().prefix("EXT").sessionsPerPatient(2)
                         .imagesPerSeries(2).seed(1001).build().generate(Path.of("target", "it", "gen-ext").toAbsolutePath());
                 assertTrue(Dcmtk.storescu(server.port(), List.of(), CStoreTest.paths(g.files())).ok());

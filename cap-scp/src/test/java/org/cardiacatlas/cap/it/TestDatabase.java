@@ -36,14 +36,19 @@ final class TestDatabase {
         return url;
     }
 
-    static String user() {
+    static synchronized String user() {
         String u = System.getenv("CAP_TEST_DB_USER");
         return u == null || u.isBlank() ? "root" : u;
     }
 
-    static String password() {
+    static synchronized String password() {
         String p = System.getenv("CAP_TEST_DB_PASSWORD");
-        return p == null ? "" : p;
+        if (p != null) {
+            return p;
+        }
+        url();
+        // the embedded server's root password, generated at its first start (client.cnf)
+        return db == null ? "" : db.rootPassword();
     }
 
     static Connection connect() throws SQLException {

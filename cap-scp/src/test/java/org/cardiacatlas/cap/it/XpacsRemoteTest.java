@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
  */
 class XpacsRemoteTest {
 
+    static final String ROOT_PASSWORD = "Root1234567890abc";
+
     @Test
     void storesSucceedWhileXpacsIsAwayAndSyncCatchesUpByItself() throws Exception {
         int xpacsPort = TestDatabase.freePort();
@@ -28,8 +30,14 @@ class XpacsRemoteTest {
         SyntheticStudies.Generated g = SyntheticStudies.builder().prefix("XPR").sessionsPerPatient(2).seed(601).build()
                 .generate(Path.of("target", "it", "gen-xpr").toAbsolutePath());
         EmbeddedDatabase xpacsServer = null;
+        // the other server's accounts, known before it first starts: its client.cnf, made ahead
+        Path xpacsDir = Path.of("target", "it", "xpacs-remote-" + xpacsPort).toAbsolutePath();
+        java.nio.file.Files.createDirectories(xpacsDir);
+        java.nio.file.Files.writeString(xpacsDir.resolve("client.cnf"),
+                "[client]\nuser=root\npassword=" + ROOT_PASSWORD + "\n[capserver]\npassword=Node1234567890\n");
         try (LogCapture log = new LogCapture();
-                ServerFixture server = ServerFixture.start(Map.of(Option.XPACS_DB_URL, xpacsUrl, Option.XPACS_RETRY, "1"))) {
+                ServerFixture server = ServerFixture.start(Map.of(Option.XPACS_DB_URL, xpacsUrl, Option.XPACS_RETRY, "1",
+                        Option.XPACS_DB_PASSWORD, ROOT_PASSWORD))) {
             assertEquals(1, log.matching("WARN", "unreachable at start").size(), log.lines().toString());
             List<String> first = new ArrayList<>();
             for (Path p : g.files()) {
@@ -41,8 +49,7 @@ class XpacsRemoteTest {
             assertTrue(r.ok() && r.output().contains("Received Store Response (Success)"), r.output());
             assertEquals(1, server.count("xpacs_pending"));
 
-            xpacsServer = EmbeddedDatabase.start(Path.of("target", "it", "xpacs-remote-" + xpacsPort).toAbsolutePath(),
-                    xpacsPort);
+            xpacsServer = EmbeddedDatabase.start(xpacsDir, xpacsPort);
             BadInputTest.waitForLong(() -> server.count("xpacs_pending") == 0, 60);
             assertEquals(List.of(g.studies().get(0).studyInstanceUid()), studyLinks(xpacsUrl, server));
 
@@ -71,7 +78,8 @@ class XpacsRemoteTest {
     static List<String> studyLinks(String url, ServerFixture server) throws Exception {
         String x = server.options.get(Option.XPACS_SCHEMA);
         List<String> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(url + "?sslMode=DISABLED&allowPublicKeyRetrieval=true", "root", "");
+        try (Connection c = DriverManager.getConnection(url + "?sslMode=DISABLED&allowPublicKeyRetrieval=true", "root",
+                ROOT_PASSWORD);
                 ResultSet rs = c.createStatement().executeQuery("SELECT sp.PACS_StudyInstanceUID, h.Prev_id FROM "
                         + x + ".PATIENT_HISTORY h JOIN " + x + ".STUDY_PACS sp ON sp.id = h.STUDY_PACS_id "
                         + "JOIN " + x + ".PATIENT_INFO p ON p.id = h.PATIENT_INFO_id WHERE p.PatientID = 'XPR00001' "

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * The audit log's appender: a record is written whole or not at all. A write that fails (disk
  * full) is cut back to where the record began, so no line is left half written; the first time
  * that happens a reserve file kept beside the log ({@code .audit-reserve}, made at start) is
- * given up and the write tried again, so the failures of a full disk still reach the audit log.
+ * shortened by a slice and the write tried again, so the failures of a full disk still reach
+ * the audit log.
  * Records that cannot be written at all are counted and said in capserver.log.
  */
 public class AuditFileAppender<E> extends RollingFileAppender<E> {
@@ -27,7 +28,10 @@ public class AuditFileAppender<E> extends RollingFileAppender<E> {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuditFileAppender.class);
 
+    static final int RESERVE_SLICE = 16 * 1024;
+
     private final AtomicLong lost = new AtomicLong();
+    private boolean reserveUsed;
     private volatile long lastReportNanos;
     private Path reserve;
 
@@ -81,10 +85,22 @@ public class AuditFileAppender<E> extends RollingFileAppender<E> {
             }
             FileChannel ch = rfos.getChannel();
             boolean written = writeWhole(ch, bytes);
-            if (!written && reserve != null && Files.exists(reserve)) {
-                Files.deleteIfExists(reserve);
-                LOG.warn("audit log: the disk is full; its reserve of {} bytes was released for audit records",
-                        RESERVE_BYTES);
+            // give back the reserve a slice at a time, so that it serves the audit log and is not
+            // taken at once by whatever else writes to the full disk
+            while (!written && reserve != null && Files.exists(reserve)) {
+                long left = Files.size(reserve) - Math.max(RESERVE_SLICE, bytes.length);
+                if (!reserveUsed) {
+                    reserveUsed = true;
+                    LOG.warn("audit log: the disk is full; its reserve of {} bytes is given back for audit records",
+                            RESERVE_BYTES);
+                }
+                if (left <= 0) {
+                    Files.deleteIfExists(reserve);
+                } else {
+                    try (FileChannel r = FileChannel.open(reserve, StandardOpenOption.WRITE)) {
+                        r.truncate(left);
+                    }
+                }
                 written = writeWhole(ch, bytes);
             }
             if (written) {
