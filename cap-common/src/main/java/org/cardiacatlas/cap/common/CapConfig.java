@@ -53,7 +53,9 @@ public final class CapConfig {
         MAX_MATCHES("max-matches", "10000",
                 "C-FIND answers at most this many matches; a larger answer ends with status A700 (0: no limit)"),
         CASE_SENSITIVE_NAMES("case-sensitive-names", "false",
-                "C-FIND matches person names case- and accent-sensitively");
+                "C-FIND matches person names case- and accent-sensitively"),
+        STORE_COMPRESSION("store-compression", "none",
+                "jpeg-ls-lossless | j2k-lossless | none: compress stored uncompressed images losslessly in the background");
 
         final String key;
         final String defaultValue;

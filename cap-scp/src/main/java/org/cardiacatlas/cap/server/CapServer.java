@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.cardiacatlas.cap.store.ArchiveStorage;
+import org.cardiacatlas.cap.store.StoreCompression;
 import org.cardiacatlas.cap.store.PacsIndex;
 import org.cardiacatlas.cap.query.PacsQuery;
 import org.cardiacatlas.cap.retrieve.RetrieveIndex;
@@ -11,6 +12,7 @@ import org.cardiacatlas.cap.common.CapConfig;
 import org.cardiacatlas.cap.common.Database;
 import org.cardiacatlas.cap.scp.CEchoScp;
 import org.cardiacatlas.cap.scp.CFindScp;
+import org.cardiacatlas.cap.codec.Codec;
 import org.cardiacatlas.cap.scp.CGetScp;
 import org.cardiacatlas.cap.scp.CMoveScp;
 import org.cardiacatlas.cap.scp.CStoreScp;
@@ -33,6 +35,8 @@ public final class CapServer implements AutoCloseable {
     private final ArchiveStorage storage;
     private final DicomListener listener;
     private final XpacsCatchUp catchUp;
+    /** --store-compression's background pass, when on. */
+    private StoreCompression compression;
 
     private CapServer(Database database, ArchiveStorage storage, DicomListener listener, XpacsCatchUp catchUp) {
         this.database = database;
@@ -50,9 +54,12 @@ public final class CapServer implements AutoCloseable {
         mappers.addAll(XpacsSync.mappers());
         mappers.addAll(RetrieveIndex.mappers());
         mappers.addAll(PacsQuery.mappers());
+        mappers.addAll(StoreCompression.mappers());
         Database database = Database.open(config, mappers);
         XpacsCatchUp catchUp = null;
         try {
+            // a bad value stops the start before anything listens
+            String compressTo = StoreCompression.syntaxOf(config.get(CapConfig.Option.STORE_COMPRESSION));
             ArchiveStorage storage = new ArchiveStorage(config.storageDir());
             XpacsSync xpacs = new XpacsSync(config.get(CapConfig.Option.CAP_ID_PATTERN));
             XpacsHook hook = xpacs;
@@ -78,7 +85,13 @@ public final class CapServer implements AutoCloseable {
                     registry);
             listener.start(config.bind(), config.port());
             LOG.info("archive folder {} (filesystem pk {})", storage.root(), index.filesystemPk());
-            return new CapServer(database, storage, listener, catchUp);
+            CapServer server = new CapServer(database, storage, listener, catchUp);
+            if (compressTo != null) {
+                server.compression = new StoreCompression(database.sessions(), storage, index.filesystemPk(), new Codec(),
+                        compressTo);
+                server.compression.start(1000);
+            }
+            return server;
         } catch (IOException | RuntimeException e) {
             if (catchUp != null) {
                 catchUp.close();
@@ -105,6 +118,9 @@ public final class CapServer implements AutoCloseable {
     public void close() {
         LOG.info("CAP Server stopping");
         listener.stop(STOP_GRACE_SECONDS);
+        if (compression != null) {
+            compression.close();
+        }
         if (catchUp != null) {
             catchUp.close();
         }
