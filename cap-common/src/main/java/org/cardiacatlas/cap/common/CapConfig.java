@@ -78,7 +78,9 @@ public final class CapConfig {
         STRICT_QUERIES("strict-queries", "false",
                 "refuse hierarchical queries and retrieves without the unique keys above their level (PS3.4 C.4.1.2.1)"
                         + " instead of treating a missing one as universal; relational queries stay allowed when"
-                        + " negotiated");
+                        + " negotiated"),
+        STORE_COMPRESSION("store-compression", "none",
+                "jpeg-ls-lossless | j2k-lossless | none: compress stored uncompressed images losslessly in the background");
 
         final String key;
         final String defaultValue;

@@ -173,6 +173,9 @@ public final class Database implements AutoCloseable {
                 .schemas(schema)
                 .createSchemas(true)
                 .locations("classpath:db/" + location)
+                // features land in parallel with their own version numbers: a database already at a
+                // later one still takes an earlier one that arrived after it (each is independent)
+                .outOfOrder(true)
                 .load()
                 .migrate();
         LOG.info("schema {} at version {} ({} migrations applied)", schema, result.targetSchemaVersion,

@@ -120,6 +120,30 @@ public final class Codec {
         }
     }
 
+    /**
+     * Whether two stored objects hold the same pixels: the same number of frames, each decoding
+     * to the same bytes (and the same pixel module after decoding). Frame by frame.
+     */
+    public boolean samePixels(Path a, Path b) throws CodecException {
+        try (StoredObject x = new StoredObject(a); StoredObject y = new StoredObject(b)) {
+            if (!x.hasPixels() || !y.hasPixels()) {
+                return false;
+            }
+            PixelModule mx = x.decodedModule();
+            PixelModule my = y.decodedModule();
+            if (mx.frames() != my.frames() || mx.frameLength() != my.frameLength()
+                    || mx.samplesPerPixel() != my.samplesPerPixel() || mx.bitsAllocated() != my.bitsAllocated()) {
+                return false;
+            }
+            for (int i = 0; i < mx.frames(); i++) {
+                if (!java.util.Arrays.equals(x.frame(i), y.frame(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
     /** Renders one frame to PNG or JPEG. */
     public void render(Path storedFile, RenderRequest request, OutputStream out) throws CodecException {
         try (StoredObject so = new StoredObject(storedFile)) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.cardiacatlas.cap.store.ArchiveStorage;
+import org.cardiacatlas.cap.store.StoreCompression;
 import org.cardiacatlas.cap.store.PacsIndex;
 import org.cardiacatlas.cap.query.PacsQuery;
 import org.cardiacatlas.cap.retrieve.RetrieveIndex;
@@ -37,6 +38,8 @@ public final class CapServer implements AutoCloseable {
     private final DicomListener listener;
     private final XpacsCatchUp catchUp;
     private final StorageCommitments commitments;
+    /** --store-compression's background pass, when on. */
+    private StoreCompression compression;
 
     private CapServer(Database database, ArchiveStorage storage, DicomListener listener, XpacsCatchUp catchUp,
             StorageCommitments commitments) {
@@ -69,10 +72,13 @@ public final class CapServer implements AutoCloseable {
         mappers.addAll(RetrieveIndex.mappers());
         mappers.addAll(PacsQuery.mappers());
         mappers.addAll(StorageCommitments.mappers());
+        mappers.addAll(StoreCompression.mappers());
         Database database = Database.open(config, mappers);
         XpacsCatchUp catchUp = null;
         StorageCommitments commitments = null;
         try {
+            // a bad value stops the start before anything listens
+            String compressTo = StoreCompression.syntaxOf(config.get(CapConfig.Option.STORE_COMPRESSION));
             ArchiveStorage storage = new ArchiveStorage(config.storageDir(), nodeId(config));
             XpacsSync xpacs = new XpacsSync(config.get(CapConfig.Option.CAP_ID_PATTERN));
             XpacsHook hook = xpacs;
@@ -114,7 +120,13 @@ public final class CapServer implements AutoCloseable {
                 verifyInBackground(database, storage);
             }
             commitments.start();
-            return new CapServer(database, storage, listener, catchUp, commitments);
+            CapServer server = new CapServer(database, storage, listener, catchUp, commitments);
+            if (compressTo != null) {
+                server.compression = new StoreCompression(database.sessions(), storage, index.filesystemPk(), codec,
+                        compressTo);
+                server.compression.start(1000);
+            }
+            return server;
         } catch (IOException | RuntimeException e) {
             if (catchUp != null) {
                 catchUp.close();
@@ -200,6 +212,9 @@ public final class CapServer implements AutoCloseable {
     public void close() {
         LOG.info("CAP Server stopping");
         listener.stop(STOP_GRACE_SECONDS);
+        if (compression != null) {
+            compression.close();
+        }
         commitments.close();
         if (catchUp != null) {
             catchUp.close();

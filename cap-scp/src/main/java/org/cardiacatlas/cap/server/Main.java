@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.cardiacatlas.cap.codec.Codec;
 import org.cardiacatlas.cap.retrieve.RetrieveIndex;
+import org.cardiacatlas.cap.store.StoreCompression;
 import org.cardiacatlas.cap.common.CapConfig;
 import org.cardiacatlas.cap.common.Database;
 import org.cardiacatlas.cap.xpacs.XpacsCommands;
@@ -77,6 +78,7 @@ public final class Main {
                 List<Class<?>> mappers = new ArrayList<>(XpacsSync.mappers());
                 mappers.add(StatusMapper.class);
                 mappers.addAll(org.cardiacatlas.cap.commit.StorageCommitments.mappers());
+                mappers.addAll(StoreCompression.mappers());
                 try (Database db = Database.open(config, mappers, true)) {
                     return StatusCommand.run(db, config.logDir(), System.out);
                 } catch (Exception e) {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import org.apache.ibatis.session.SqlSession;
 import org.cardiacatlas.cap.common.Database;
+import org.cardiacatlas.cap.store.StoreCompression;
 
 /**
  * {@code capserver status}: what the archive holds (from the database) and what the server has
@@ -34,6 +35,9 @@ final class StatusCommand {
                 out.println("  unreachable: " + e.getMessage());
             }
             out.printf("  pending    %d%s%n", pending, pending == 0 ? " (in step with PACS)" : " (waiting for XPACS)");
+            long[] compressed = StoreCompression.saved(db.sessions());
+            out.println("store compression");
+            out.printf("  files      %d%n  saved      %d (%s)%n", compressed[0], compressed[1], human(compressed[1]));
         }
         storageCommitment(db, out);
         Instant since = Instant.now().minus(Duration.ofHours(24));

@@ -99,6 +99,11 @@ public final class ArchiveStorage {
         return f;
     }
 
+    /** A new temporary file name in this server's incoming folder (same file system as the archive). */
+    Path newTemporary() {
+        return incoming.resolve(UUID.randomUUID() + ".part");
+    }
+
     /** Where a complete file goes, relative to the root; the UIDs are checked before they become names. */
     public String pathFor(IncomingFile f, String studyUid, String seriesUid, String sopUid) {
         for (String uid : new String[] {studyUid, seriesUid, sopUid}) {
