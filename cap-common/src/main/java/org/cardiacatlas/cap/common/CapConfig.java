@@ -53,7 +53,16 @@ public final class CapConfig {
         MAX_MATCHES("max-matches", "10000",
                 "C-FIND answers at most this many matches; a larger answer ends with status A700 (0: no limit)"),
         CASE_SENSITIVE_NAMES("case-sensitive-names", "false",
-                "C-FIND matches person names case- and accent-sensitively");
+                "C-FIND matches person names case- and accent-sensitively"),
+        // --- HTTP server (DICOMweb, web app): issue 13 ---
+        HTTP_PORT("http-port", "8080", "HTTP port of DICOMweb and the web app (0: no plain HTTP)"),
+        HTTP_BIND("http-bind", "", "address the HTTP and HTTPS ports listen on (empty: all interfaces)"),
+        HTTPS_PORT("https-port", "0", "HTTPS port, with the --tls-keystore certificate (0: no HTTPS)"),
+        TLS_KEYSTORE("tls-keystore", "", "PKCS#12 keystore with this node's key and certificate (HTTPS, DICOM TLS)"),
+        TLS_KEYSTORE_PASSWORD("tls-keystore-password", "", "password of --tls-keystore", true),
+        HTTP_CORS_ORIGINS("http-cors-origins", "", "comma-separated origins allowed to call DICOMweb from a browser"),
+        HTTP_ANONYMOUS_READ("http-anonymous-read", "false", "DICOMweb reads need no account (stores still do)"),
+        HTTP_MAX_REQUEST_MB("http-max-request-mb", "2048", "largest STOW-RS request body in MiB (larger: 413)");
 
         final String key;
         final String defaultValue;
@@ -224,6 +233,13 @@ public final class CapConfig {
             throw new IllegalArgumentException("--cap-id-pattern is not a regular expression: " + e.getDescription());
         }
         bool(Option.CASE_SENSITIVE_NAMES);
+        checkRange(Option.HTTP_PORT, 0, 65535);
+        checkRange(Option.HTTPS_PORT, 0, 65535);
+        checkRange(Option.HTTP_MAX_REQUEST_MB, 1, 1024 * 1024);
+        bool(Option.HTTP_ANONYMOUS_READ);
+        if (integer(Option.HTTPS_PORT) != 0 && get(Option.TLS_KEYSTORE).trim().isEmpty()) {
+            throw new IllegalArgumentException("--https-port needs --tls-keystore");
+        }
     }
 
     private void checkRange(Option o, int min, int max) {

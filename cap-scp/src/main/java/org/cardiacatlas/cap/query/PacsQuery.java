@@ -67,7 +67,16 @@ public final class PacsQuery {
     }
 
     public Result find(InformationModel model, AttributeList identifier, MatchSink sink) throws DicomServiceException {
-        FindRequest rq = FindRequest.parse(model, identifier, caseSensitiveNames);
+        return find(model, identifier, FindOptions.DIMSE, sink);
+    }
+
+    /**
+     * A query with options: the cohorts of the asker (AccessControl) become a condition of the
+     * same SQL, ANDed with the identifier's; see FindOptions.
+     */
+    public Result find(InformationModel model, AttributeList identifier, FindOptions options, MatchSink sink)
+            throws DicomServiceException {
+        FindRequest rq = FindRequest.parse(model, identifier, caseSensitiveNames, options);
         Answers answers = new Answers(rq, retrieveAet);
         int matches = 0;
         long after = 0;
@@ -117,7 +126,7 @@ public final class PacsQuery {
      * show which indexes a query uses.
      */
     public List<String> explain(InformationModel model, AttributeList identifier) throws DicomServiceException {
-        FindRequest rq = FindRequest.parse(model, identifier, caseSensitiveNames);
+        FindRequest rq = FindRequest.parse(model, identifier, caseSensitiveNames, FindOptions.DIMSE);
         MappedStatement ms = sessions.getConfiguration()
                 .getMappedStatement(FindMapper.class.getName() + ".selectMatches");
         MapperMethod.ParamMap<Object> params = new MapperMethod.ParamMap<>();

@@ -3,6 +3,9 @@ package org.cardiacatlas.cap.server;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.ServiceLoader;
+import org.cardiacatlas.cap.access.AccessControl;
+import org.cardiacatlas.cap.access.Accounts;
 import org.cardiacatlas.cap.store.ArchiveStorage;
 import org.cardiacatlas.cap.store.PacsIndex;
 import org.cardiacatlas.cap.query.PacsQuery;
@@ -29,14 +32,28 @@ public final class CapServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CapServer.class);
     private static final long STOP_GRACE_SECONDS = 20;
 
+    private final CapConfig config;
     private final Database database;
     private final ArchiveStorage storage;
+    private final PacsIndex index;
+    private final PacsQuery query;
+    private final RetrieveIndex retrieve;
+    private final Accounts accounts;
+    private final AccessControl access = new AccessControl();
     private final DicomListener listener;
     private final XpacsCatchUp catchUp;
+    /** Started NodeModules, stopped in reverse order. */
+    private final List<AutoCloseable> modules = new ArrayList<>();
 
-    private CapServer(Database database, ArchiveStorage storage, DicomListener listener, XpacsCatchUp catchUp) {
+    private CapServer(CapConfig config, Database database, ArchiveStorage storage, PacsIndex index, PacsQuery query,
+            RetrieveIndex retrieve, DicomListener listener, XpacsCatchUp catchUp) {
+        this.config = config;
         this.database = database;
         this.storage = storage;
+        this.index = index;
+        this.query = query;
+        this.retrieve = retrieve;
+        this.accounts = new Accounts(database.sessions());
         this.listener = listener;
         this.catchUp = catchUp;
     }
@@ -50,8 +67,10 @@ public final class CapServer implements AutoCloseable {
         mappers.addAll(XpacsSync.mappers());
         mappers.addAll(RetrieveIndex.mappers());
         mappers.addAll(PacsQuery.mappers());
+        mappers.addAll(Accounts.mappers());
         Database database = Database.open(config, mappers);
         XpacsCatchUp catchUp = null;
+        CapServer node;
         try {
             ArchiveStorage storage = new ArchiveStorage(config.storageDir());
             XpacsSync xpacs = new XpacsSync(config.get(CapConfig.Option.CAP_ID_PATTERN));
@@ -62,12 +81,12 @@ public final class CapServer implements AutoCloseable {
                 catchUp.start(config.integer(CapConfig.Option.XPACS_RETRY));
             }
             PacsIndex index = new PacsIndex(database.sessions(), config.aet(), storage.root().toString(), hook);
+            PacsQuery query = new PacsQuery(database.sessions(), config.aet(),
+                    config.integer(CapConfig.Option.MAX_MATCHES), config.bool(CapConfig.Option.CASE_SENSITIVE_NAMES));
             DimseServiceRegistry registry = new DimseServiceRegistry()
                     .register(new CEchoScp())
                     .register(new CStoreScp(storage, index))
-                    .register(new CFindScp(new PacsQuery(database.sessions(), config.aet(),
-                            config.integer(CapConfig.Option.MAX_MATCHES),
-                            config.bool(CapConfig.Option.CASE_SENSITIVE_NAMES))));
+                    .register(new CFindScp(query));
             RetrieveIndex retrieve = new RetrieveIndex(database.sessions());
             boolean verifyMd5 = config.bool(CapConfig.Option.VERIFY_MD5);
             registry.register(new CMoveScp(retrieve, storage, config.aet(), verifyMd5))
@@ -78,7 +97,7 @@ public final class CapServer implements AutoCloseable {
                     registry);
             listener.start(config.bind(), config.port());
             LOG.info("archive folder {} (filesystem pk {})", storage.root(), index.filesystemPk());
-            return new CapServer(database, storage, listener, catchUp);
+            node = new CapServer(config, database, storage, index, query, retrieve, listener, catchUp);
         } catch (IOException | RuntimeException e) {
             if (catchUp != null) {
                 catchUp.close();
@@ -86,6 +105,56 @@ public final class CapServer implements AutoCloseable {
             database.close();
             throw e;
         }
+        try {
+            node.startModules();
+        } catch (IOException | RuntimeException e) {
+            node.close();
+            throw e;
+        }
+        return node;
+    }
+
+    /** The first account, then the modules of other jars (the HTTP server). */
+    private void startModules() throws IOException {
+        java.nio.file.Path initial = accounts.ensureInitialAdmin(config.dataDir());
+        if (initial != null) {
+            // said once, on the console and in the log; the password itself only in the file
+            LOG.warn("no account existed: created user 'admin' with the password in {} (readable by this user only);"
+                    + " change it with: capserver user passwd admin", initial);
+        }
+        for (NodeModule m : ServiceLoader.load(NodeModule.class)) {
+            try {
+                modules.add(m.start(this));
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException("cannot start " + m.getClass().getName() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    public CapConfig config() {
+        return config;
+    }
+
+    public PacsIndex index() {
+        return index;
+    }
+
+    public PacsQuery query() {
+        return query;
+    }
+
+    public RetrieveIndex retrieve() {
+        return retrieve;
+    }
+
+    public Accounts accounts() {
+        return accounts;
+    }
+
+    public AccessControl access() {
+        return access;
     }
 
     public int port() {
@@ -104,6 +173,14 @@ public final class CapServer implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("CAP Server stopping");
+        for (int i = modules.size() - 1; i >= 0; i--) {
+            try {
+                modules.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("stopping {}: {}", modules.get(i), e.toString());
+            }
+        }
+        modules.clear();
         listener.stop(STOP_GRACE_SECONDS);
         if (catchUp != null) {
             catchUp.close();
