@@ -31,6 +31,7 @@ final class Cli {
     static List<String> serverProcess(String... args) {
         List<String> c = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dlogback.configurationFile=" + Path.of("..", "conf", "logback.xml").toAbsolutePath(),
+                "-Djava.library.path=" + System.getProperty("java.library.path"),
                 "-cp", System.getProperty("java.class.path"), "org.cardiacatlas.cap.server.Main"));
         c.addAll(List.of(args));
         return c;

@@ -71,6 +71,9 @@ class DeploymentFilesTest {
         assertTrue(df.contains("COPY --from=build /src/cap-web/target/cap-web.jar"));
         assertTrue(df.contains("COPY --from=build /src/cap-web/target/lib/"));
         assertTrue(df.contains("libpixelmed-java"), "PixelMed from the distribution");
+        assertTrue(df.matches("(?s).*bookworm-slim.*libgdcm-java.*"), "GDCM from the distribution in the runtime image");
+        assertTrue(df.contains("-Djava.library.path=/usr/lib/x86_64-linux-gnu/jni") && df.contains("/usr/share/java/gdcm.jar"),
+                "GDCM's jar and JNI library where the JVM finds them");
         assertTrue(df.contains("USER capserver") && df.contains("--uid 10001"), "not root");
         assertTrue(df.contains("VOLUME [\"/var/lib/capserver\", \"/etc/capserver\"]"));
         assertTrue(df.contains("EXPOSE 11112 8080"));
