@@ -8,6 +8,7 @@ import org.cardiacatlas.cap.access.AccessControl;
 import org.cardiacatlas.cap.access.Accounts;
 import org.cardiacatlas.cap.store.ArchiveStorage;
 import org.cardiacatlas.cap.store.PacsIndex;
+import org.cardiacatlas.cap.store.StoreUnit;
 import org.cardiacatlas.cap.query.PacsQuery;
 import org.cardiacatlas.cap.retrieve.RetrieveIndex;
 import org.cardiacatlas.cap.common.CapConfig;
@@ -36,6 +37,7 @@ public final class CapServer implements AutoCloseable {
     private final Database database;
     private final ArchiveStorage storage;
     private final PacsIndex index;
+    private final StoreUnit store;
     private final PacsQuery query;
     private final RetrieveIndex retrieve;
     private final Accounts accounts;
@@ -45,12 +47,14 @@ public final class CapServer implements AutoCloseable {
     /** Started NodeModules, stopped in reverse order. */
     private final List<AutoCloseable> modules = new ArrayList<>();
 
-    private CapServer(CapConfig config, Database database, ArchiveStorage storage, PacsIndex index, PacsQuery query,
+    private CapServer(CapConfig config, Database database, ArchiveStorage storage, PacsIndex index, StoreUnit store,
+            PacsQuery query,
             RetrieveIndex retrieve, DicomListener listener, XpacsCatchUp catchUp) {
         this.config = config;
         this.database = database;
         this.storage = storage;
         this.index = index;
+        this.store = store;
         this.query = query;
         this.retrieve = retrieve;
         this.accounts = new Accounts(database.sessions());
@@ -81,11 +85,12 @@ public final class CapServer implements AutoCloseable {
                 catchUp.start(config.integer(CapConfig.Option.XPACS_RETRY));
             }
             PacsIndex index = new PacsIndex(database.sessions(), config.aet(), storage.root().toString(), hook);
+            StoreUnit store = new StoreUnit(storage, index);
             PacsQuery query = new PacsQuery(database.sessions(), config.aet(),
                     config.integer(CapConfig.Option.MAX_MATCHES), config.bool(CapConfig.Option.CASE_SENSITIVE_NAMES));
             DimseServiceRegistry registry = new DimseServiceRegistry()
                     .register(new CEchoScp())
-                    .register(new CStoreScp(storage, index))
+                    .register(new CStoreScp(store))
                     .register(new CFindScp(query));
             RetrieveIndex retrieve = new RetrieveIndex(database.sessions());
             boolean verifyMd5 = config.bool(CapConfig.Option.VERIFY_MD5);
@@ -97,7 +102,7 @@ public final class CapServer implements AutoCloseable {
                     registry);
             listener.start(config.bind(), config.port());
             LOG.info("archive folder {} (filesystem pk {})", storage.root(), index.filesystemPk());
-            node = new CapServer(config, database, storage, index, query, retrieve, listener, catchUp);
+            node = new CapServer(config, database, storage, index, store, query, retrieve, listener, catchUp);
         } catch (IOException | RuntimeException e) {
             if (catchUp != null) {
                 catchUp.close();
@@ -135,6 +140,11 @@ public final class CapServer implements AutoCloseable {
 
     public CapConfig config() {
         return config;
+    }
+
+    /** The store path of C-STORE, for STOW-RS and imports. */
+    public StoreUnit store() {
+        return store;
     }
 
     public PacsIndex index() {

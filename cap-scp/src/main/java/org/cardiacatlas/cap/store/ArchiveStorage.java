@@ -211,6 +211,19 @@ public final class ArchiveStorage {
         }
     }
 
+    /**
+     * An archived instance's file, for the units that read it whole (codec, WADO): missing, or
+     * with another size than its files row, is an IOException saying so.
+     */
+    public Path file(LocatedInstance li) throws IOException {
+        Path p = fileOf(li);
+        long size = Files.size(p);
+        if (li.fileSize != null && size != li.fileSize) {
+            throw new IOException("file " + li.filepath + " has " + size + " bytes, the index recorded " + li.fileSize);
+        }
+        return p;
+    }
+
     private Path fileOf(LocatedInstance li) throws IOException {
         if (li.filepath == null || li.dirpath == null) {
             throw new IOException("no file recorded for instance " + li.sopIuid);

@@ -66,7 +66,7 @@ final class QidoRs {
     }
 
     void search(Context ctx, Level level, String studyUid, String seriesUid) throws Exception {
-        boolean xml = negotiate(ctx);
+        boolean xml = negotiateXml(ctx);
         Principal p = HttpAuth.principal(ctx);
         int limit = maxMatches;
         int offset = 0;
@@ -210,13 +210,11 @@ final class QidoRs {
         ctx.status(200).contentType("multipart/related; type=\"application/dicom+xml\"; boundary=" + boundary);
         OutputStream out = ctx.outputStream();
         for (AttributeList a : answers) {
-            Attribute url = AttributeFactory.newAttribute(RETRIEVE_URL, ValueRepresentation.UR);
-            url.addValue(retrieveUrl(base, a));
+            String url = retrieveUrl(base, a);
             a.remove(TagFromName.QueryRetrieveLevel);
-            a.put(url);
             out.write(("--" + boundary + "\r\nContent-Type: application/dicom+xml; charset=utf-8\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
-            out.write(DicomJson.xml(a));
+            out.write(DicomJson.xml(a, Map.of("00081190", DicomJson.value("UR", url))));
             out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
         }
         out.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -242,7 +240,7 @@ final class QidoRs {
     }
 
     /** application/dicom+json (or application/json, or anything) unless multipart XML is asked for. */
-    private static boolean negotiate(Context ctx) {
+    static boolean negotiateXml(Context ctx) {
         String accept = ctx.queryParam("accept");
         if (accept == null) {
             accept = ctx.header("Accept");

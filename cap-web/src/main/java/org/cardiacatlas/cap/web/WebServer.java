@@ -113,13 +113,15 @@ public final class WebServer implements AutoCloseable {
         });
         // every route below /dicom-web needs an account (or anonymous reading); a CORS
         // preflight carries no credentials (Fetch standard) and is answered by cors()
-        app.before("/dicom-web/*", ctx -> {
-            if (ctx.method() == HandlerType.OPTIONS) {
-                return;
-            }
-            Principal p = auth.authenticate(ctx);
-            MDC.put("assoc", "http-" + ctx.attribute(REQUEST_ID) + " " + p.name() + "@" + ctx.ip());
-        });
+        for (String protectedPath : List.of("/dicom-web/*", "/wado")) {
+            app.before(protectedPath, ctx -> {
+                if (ctx.method() == HandlerType.OPTIONS) {
+                    return;
+                }
+                Principal p = auth.authenticate(ctx);
+                MDC.put("assoc", "http-" + ctx.attribute(REQUEST_ID) + " " + p.name() + "@" + ctx.ip());
+            });
+        }
         app.options("/dicom-web/*", ctx -> ctx.status(corsOrigins.isEmpty() ? 405 : 204));
 
         app.exception(HttpFailure.class, (e, ctx) -> fail(ctx, e.status(), e.getMessage(), e.getCause()));
