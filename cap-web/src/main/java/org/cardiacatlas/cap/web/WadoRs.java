@@ -102,37 +102,44 @@ final class WadoRs {
         int sent = 0;
         int failed = 0;
         long bytes = 0;
-        for (LocatedInstance li : found) {
-            Path file;
-            try {
-                file = storage.file(li);
-            } catch (IOException e) {
-                // the response has begun: the instance is left out, and the log says why
-                LOG.error("WADO-RS: instance {} left out: {}", li.sopIuid, e.getMessage());
-                failed++;
-                continue;
-            }
-            String partTs = ts == null ? li.fileTsuid : ts;
-            if (partTs.equals(li.fileTsuid)) {
-                long size = Files.size(file);
-                OutputStream out = mp.part("application/dicom; transfer-syntax=" + partTs, size);
-                Files.copy(file, out);
-                bytes += size;
-            } else {
-                OutputStream out = mp.part("application/dicom; transfer-syntax=" + partTs, -1);
+        try {
+            for (LocatedInstance li : found) {
+                Path file;
                 try {
-                    codec.transcode(file, partTs, out, true);
-                } catch (CodecException e) {
-                    if (WebServer.clientGone(e)) {
-                        throw new IOException(e.getMessage(), e);
-                    }
-                    // the part has begun: the stream cannot carry on sensibly
-                    throw new IOException("cannot transcode " + li.sopIuid + ": " + e.getMessage(), e);
+                    file = storage.file(li);
+                } catch (IOException e) {
+                    // the response has begun: the instance is left out, and the log says why
+                    LOG.error("WADO-RS: instance {} left out: {}", li.sopIuid, e.getMessage());
+                    failed++;
+                    continue;
                 }
+                String partTs = ts == null ? li.fileTsuid : ts;
+                if (partTs.equals(li.fileTsuid)) {
+                    long size = Files.size(file);
+                    OutputStream out = mp.part("application/dicom; transfer-syntax=" + partTs, size);
+                    Files.copy(file, out);
+                    bytes += size;
+                } else {
+                    OutputStream out = mp.part("application/dicom; transfer-syntax=" + partTs, -1);
+                    try {
+                        codec.transcode(file, partTs, out, true);
+                    } catch (CodecException e) {
+                        if (WebServer.clientGone(e)) {
+                            throw new IOException(e.getMessage(), e);
+                        }
+                        // the part has begun: the stream cannot carry on sensibly
+                        throw new IOException("cannot transcode " + li.sopIuid + ": " + e.getMessage(), e);
+                    }
+                }
+                sent++;
             }
-            sent++;
+            mp.end();
+        } catch (IOException e) {
+            if (WebServer.clientGone(e)) {
+                WebServer.clientGone(ctx, "after " + sent + " of " + found.size() + " instances");
+            }
+            throw e;
         }
-        mp.end();
         Principal p = HttpAuth.principal(ctx);
         Audit.event("WADO-RS").with("user", p.name()).with("remote", ctx.ip()).with("patient", found.get(0).patId)
                 .with("study", study).with("series", series).with("sop", sop).with("instances", sent)

@@ -216,6 +216,12 @@ public final class WebServer implements AutoCloseable {
         };
     }
 
+    /** Says in the log, and in the request's audit record, that the client left mid-response. */
+    static void clientGone(Context ctx, String where) {
+        LOG.info("{} {}: client disconnected mid-response, {}", ctx.method(), ctx.path(), where);
+        ctx.attribute("cap.reason", "client disconnected mid-response, " + where);
+    }
+
     static boolean clientGone(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof EofException) {
