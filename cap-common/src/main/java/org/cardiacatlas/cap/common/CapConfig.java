@@ -80,7 +80,14 @@ public final class CapConfig {
                         + " instead of treating a missing one as universal; relational queries stay allowed when"
                         + " negotiated"),
         STORE_COMPRESSION("store-compression", "none",
-                "jpeg-ls-lossless | j2k-lossless | none: compress stored uncompressed images losslessly in the background");
+                "jpeg-ls-lossless | j2k-lossless | none: compress stored uncompressed images losslessly in the background"),
+        // --- HTTP server (DICOMweb, web app): issue 13 ---
+        HTTP_PORT("http-port", "8080", "HTTP port of DICOMweb and the web app (0: no plain HTTP)"),
+        HTTP_BIND("http-bind", "", "address the HTTP and HTTPS ports listen on (empty: all interfaces)"),
+        HTTPS_PORT("https-port", "0", "HTTPS port, with the --tls-keystore certificate (0: no HTTPS)"),
+        HTTP_CORS_ORIGINS("http-cors-origins", "", "comma-separated origins allowed to call DICOMweb from a browser"),
+        HTTP_ANONYMOUS_READ("http-anonymous-read", "false", "DICOMweb reads need no account (stores still do)"),
+        HTTP_MAX_REQUEST_MB("http-max-request-mb", "2048", "largest STOW-RS request body in MiB (larger: 413)");
 
         final String key;
         final String defaultValue;
@@ -269,6 +276,13 @@ public final class CapConfig {
         checkRange(Option.STGCMT_RETRY, 1, 86400);
         checkRange(Option.STGCMT_EXPIRY, 1, 365 * 86400);
         bool(Option.STRICT_QUERIES);
+        checkRange(Option.HTTP_PORT, 0, 65535);
+        checkRange(Option.HTTPS_PORT, 0, 65535);
+        checkRange(Option.HTTP_MAX_REQUEST_MB, 1, 1024 * 1024);
+        bool(Option.HTTP_ANONYMOUS_READ);
+        if (integer(Option.HTTPS_PORT) != 0 && get(Option.TLS_KEYSTORE).trim().isEmpty()) {
+            throw new IllegalArgumentException("--https-port needs --tls-keystore");
+        }
     }
 
     private void checkRange(Option o, int min, int max) {

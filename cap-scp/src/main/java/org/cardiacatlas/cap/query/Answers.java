@@ -58,6 +58,15 @@ final class Answers {
                     out.put(a);
                 }
             }
+            if (rq.returnAllStored) {
+                for (QueryRetrieveLevel l : rq.blobLevels) {
+                    for (Attribute a : decoded(row, l).values()) {
+                        if (!out.containsKey(a.getTag()) && !a.getTag().equals(TagFromName.SpecificCharacterSet)) {
+                            out.put(a);
+                        }
+                    }
+                }
+            }
             characterSet(out, row);
         } catch (DicomException e) {
             throw new DicomServiceException(DicomServiceException.UNABLE_TO_PROCESS,

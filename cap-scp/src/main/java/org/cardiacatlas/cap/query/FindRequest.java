@@ -134,6 +134,8 @@ final class FindRequest {
     final String levelCode;
     final boolean caseSensitiveNames;
     final FindQuery sql;
+    /** Every stored attribute of the levels down to the query level is returned (QIDO includefield=all). */
+    boolean returnAllStored;
     final List<MemoryKey> memoryKeys = new ArrayList<>();
     final List<ReturnKey> returnKeys = new ArrayList<>();
     /** Levels whose blob an answer reads: for return keys, memory matching, or its character set. */
@@ -153,11 +155,11 @@ final class FindRequest {
 
     static FindRequest parse(InformationModel model, AttributeList identifier, boolean caseSensitiveNames)
             throws DicomServiceException {
-        return parse(model, identifier, caseSensitiveNames, QueryMode.STRICT);
+        return parse(model, identifier, caseSensitiveNames, QueryMode.STRICT, FindOptions.DIMSE);
     }
 
     static FindRequest parse(InformationModel model, AttributeList identifier, boolean caseSensitiveNames,
-            QueryMode mode) throws DicomServiceException {
+            QueryMode mode, FindOptions options) throws DicomServiceException {
         String code = Attribute.getSingleStringValueOrEmptyString(identifier, TagFromName.QueryRetrieveLevel).trim();
         if (code.isEmpty()) {
             throw refused("no Query/Retrieve Level (0008,0052)");
@@ -191,6 +193,15 @@ final class FindRequest {
             throw new DicomServiceException(DicomServiceException.UNABLE_TO_PROCESS, e.getMessage());
         }
         r.addUniqueKeys(identifier);
+        r.restrictToCohorts(options.cohorts());
+        if (options.returnAllStored()) {
+            r.returnAllStored = true;
+            for (QueryRetrieveLevel l : QueryRetrieveLevel.values()) {
+                if (!l.isBelow(level)) {
+                    r.blobLevels.add(l);
+                }
+            }
+        }
         for (QueryRetrieveLevel l : r.blobLevels) {
             r.sql.needBlob(l);
         }
@@ -492,5 +503,18 @@ final class FindRequest {
     static boolean hasItemKeys(Attribute key) {
         return ValueRepresentation.isSequenceVR(key.getVR()) && ((SequenceAttribute) key).getNumberOfItems() > 0
                 && !((SequenceAttribute) key).getItem(0).getAttributeList().isEmpty();
+    }
+
+    /** Only patients whose ID starts with one of the prefixes (a principal's cohorts); none: all. */
+    void restrictToCohorts(List<String> prefixes) {
+        if (prefixes.isEmpty()) {
+            return;
+        }
+        List<Test> tests = new ArrayList<>();
+        for (String prefix : prefixes) {
+            String escaped = prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_");
+            tests.add(Test.compare("p.pat_id", Op.LIKE, escaped + "%"));
+        }
+        sql.add(new SqlCondition(tests));
     }
 }

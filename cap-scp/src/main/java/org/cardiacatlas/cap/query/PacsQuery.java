@@ -83,12 +83,28 @@ public final class PacsQuery {
     }
 
     public Result find(InformationModel model, AttributeList identifier, MatchSink sink) throws DicomServiceException {
-        return find(model, identifier, mode(false), sink);
+        return find(model, identifier, mode(false), FindOptions.DIMSE, sink);
     }
 
+    /** A C-FIND in the mode its association allows ({@link #mode}). */
     public Result find(InformationModel model, AttributeList identifier, QueryMode mode, MatchSink sink)
             throws DicomServiceException {
-        FindRequest rq = FindRequest.parse(model, identifier, caseSensitiveNames, mode);
+        return find(model, identifier, mode, FindOptions.DIMSE, sink);
+    }
+
+    /**
+     * A query with options: the cohorts of the asker (AccessControl) become a condition of the
+     * same SQL, ANDed with the identifier's; see FindOptions. Not relational, it is read in the
+     * node's hierarchical mode (lenient unless --strict-queries).
+     */
+    public Result find(InformationModel model, AttributeList identifier, FindOptions options, MatchSink sink)
+            throws DicomServiceException {
+        return find(model, identifier, options.relational() ? QueryMode.RELATIONAL : mode(false), options, sink);
+    }
+
+    private Result find(InformationModel model, AttributeList identifier, QueryMode mode, FindOptions options,
+            MatchSink sink) throws DicomServiceException {
+        FindRequest rq = FindRequest.parse(model, identifier, caseSensitiveNames, mode, options);
         Answers answers = new Answers(rq, retrieveAet);
         int matches = 0;
         long after = 0;
@@ -138,7 +154,7 @@ public final class PacsQuery {
      * show which indexes a query uses.
      */
     public List<String> explain(InformationModel model, AttributeList identifier) throws DicomServiceException {
-        FindRequest rq = FindRequest.parse(model, identifier, caseSensitiveNames, mode(false));
+        FindRequest rq = FindRequest.parse(model, identifier, caseSensitiveNames, mode(false), FindOptions.DIMSE);
         MappedStatement ms = sessions.getConfiguration()
                 .getMappedStatement(FindMapper.class.getName() + ".selectMatches");
         MapperMethod.ParamMap<Object> params = new MapperMethod.ParamMap<>();

@@ -123,6 +123,17 @@ final class AuditReader {
         /** Not a success, not pending, not a warning: what "failures only" shows. */
         boolean failure() {
             String s = get("status");
+            String op = get("op");
+            // the HTTP side (issue 13): requests carry the HTTP status; account changes none
+            if (op.equals("HTTP")) {
+                return s.isEmpty() || s.charAt(0) >= '4';
+            }
+            if (op.equals("LOGIN-FAILED")) {
+                return true;
+            }
+            if (op.startsWith("USER-") || op.startsWith("TOKEN-") || op.equals("LOGIN")) {
+                return false;
+            }
             return !(s.equals("0000") || s.equals("released") || s.startsWith("FF") || s.startsWith("B"));
         }
     }

@@ -3,9 +3,13 @@ package org.cardiacatlas.cap.server;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.ServiceLoader;
+import org.cardiacatlas.cap.access.AccessControl;
+import org.cardiacatlas.cap.access.Accounts;
 import org.cardiacatlas.cap.store.ArchiveStorage;
 import org.cardiacatlas.cap.store.StoreCompression;
 import org.cardiacatlas.cap.store.PacsIndex;
+import org.cardiacatlas.cap.store.StoreUnit;
 import org.cardiacatlas.cap.query.PacsQuery;
 import org.cardiacatlas.cap.retrieve.RetrieveIndex;
 import org.cardiacatlas.cap.common.CapConfig;
@@ -33,18 +37,34 @@ public final class CapServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CapServer.class);
     private static final long STOP_GRACE_SECONDS = 20;
 
+    private final CapConfig config;
     private final Database database;
     private final ArchiveStorage storage;
+    private final PacsIndex index;
+    private final StoreUnit store;
+    private final PacsQuery query;
+    private final RetrieveIndex retrieve;
+    private final Accounts accounts;
+    private final AccessControl access = new AccessControl();
     private final DicomListener listener;
     private final XpacsCatchUp catchUp;
     private final StorageCommitments commitments;
     /** --store-compression's background pass, when on. */
     private StoreCompression compression;
+    /** Started NodeModules, stopped in reverse order. */
+    private final List<AutoCloseable> modules = new ArrayList<>();
 
-    private CapServer(Database database, ArchiveStorage storage, DicomListener listener, XpacsCatchUp catchUp,
+    private CapServer(CapConfig config, Database database, ArchiveStorage storage, PacsIndex index, StoreUnit store,
+            PacsQuery query, RetrieveIndex retrieve, DicomListener listener, XpacsCatchUp catchUp,
             StorageCommitments commitments) {
+        this.config = config;
         this.database = database;
         this.storage = storage;
+        this.index = index;
+        this.store = store;
+        this.query = query;
+        this.retrieve = retrieve;
+        this.accounts = new Accounts(database.sessions());
         this.listener = listener;
         this.catchUp = catchUp;
         this.commitments = commitments;
@@ -73,9 +93,11 @@ public final class CapServer implements AutoCloseable {
         mappers.addAll(PacsQuery.mappers());
         mappers.addAll(StorageCommitments.mappers());
         mappers.addAll(StoreCompression.mappers());
+        mappers.addAll(Accounts.mappers());
         Database database = Database.open(config, mappers);
         XpacsCatchUp catchUp = null;
         StorageCommitments commitments = null;
+        CapServer node;
         try {
             // a bad value stops the start before anything listens
             String compressTo = StoreCompression.syntaxOf(config.get(CapConfig.Option.STORE_COMPRESSION));
@@ -88,13 +110,14 @@ public final class CapServer implements AutoCloseable {
                 catchUp.start(config.integer(CapConfig.Option.XPACS_RETRY));
             }
             PacsIndex index = new PacsIndex(database.sessions(), config.aet(), storage.root().toString(), hook);
+            StoreUnit store = new StoreUnit(storage, index);
+            PacsQuery query = new PacsQuery(database.sessions(), config.aet(),
+                    config.integer(CapConfig.Option.MAX_MATCHES), config.bool(CapConfig.Option.CASE_SENSITIVE_NAMES),
+                    config.bool(CapConfig.Option.STRICT_QUERIES));
             DimseServiceRegistry registry = new DimseServiceRegistry()
                     .register(new CEchoScp())
-                    .register(new CStoreScp(storage, index))
-                    .register(new CFindScp(new PacsQuery(database.sessions(), config.aet(),
-                            config.integer(CapConfig.Option.MAX_MATCHES),
-                            config.bool(CapConfig.Option.CASE_SENSITIVE_NAMES),
-                            config.bool(CapConfig.Option.STRICT_QUERIES))));
+                    .register(new CStoreScp(store))
+                    .register(new CFindScp(query));
             RetrieveIndex retrieve = new RetrieveIndex(database.sessions());
             boolean verifyMd5 = config.bool(CapConfig.Option.VERIFY_MD5);
             boolean strict = config.bool(CapConfig.Option.STRICT_QUERIES);
@@ -120,13 +143,13 @@ public final class CapServer implements AutoCloseable {
                 verifyInBackground(database, storage);
             }
             commitments.start();
-            CapServer server = new CapServer(database, storage, listener, catchUp, commitments);
+            node = new CapServer(config, database, storage, index, store, query, retrieve, listener, catchUp,
+                    commitments);
             if (compressTo != null) {
-                server.compression = new StoreCompression(database.sessions(), storage, index.filesystemPk(), codec,
+                node.compression = new StoreCompression(database.sessions(), storage, index.filesystemPk(), codec,
                         compressTo);
-                server.compression.start(1000);
+                node.compression.start(1000);
             }
-            return server;
         } catch (IOException | RuntimeException e) {
             if (catchUp != null) {
                 catchUp.close();
@@ -137,6 +160,61 @@ public final class CapServer implements AutoCloseable {
             database.close();
             throw e;
         }
+        try {
+            node.startModules();
+        } catch (IOException | RuntimeException e) {
+            node.close();
+            throw e;
+        }
+        return node;
+    }
+
+    /** The first account, then the modules of other jars (the HTTP server). */
+    private void startModules() throws IOException {
+        java.nio.file.Path initial = accounts.ensureInitialAdmin(config.dataDir());
+        if (initial != null) {
+            // said once, on the console and in the log; the password itself only in the file
+            LOG.warn("no account existed: created user 'admin' with the password in {} (readable by this user only);"
+                    + " change it with: capserver user passwd admin", initial);
+        }
+        for (NodeModule m : ServiceLoader.load(NodeModule.class)) {
+            try {
+                modules.add(m.start(this));
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException("cannot start " + m.getClass().getName() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    public CapConfig config() {
+        return config;
+    }
+
+    /** The store path of C-STORE, for STOW-RS and imports. */
+    public StoreUnit store() {
+        return store;
+    }
+
+    public PacsIndex index() {
+        return index;
+    }
+
+    public PacsQuery query() {
+        return query;
+    }
+
+    public RetrieveIndex retrieve() {
+        return retrieve;
+    }
+
+    public Accounts accounts() {
+        return accounts;
+    }
+
+    public AccessControl access() {
+        return access;
     }
 
     private static void checkPortFree(String bind, int port, String option) throws IOException {
@@ -211,6 +289,14 @@ public final class CapServer implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("CAP Server stopping");
+        for (int i = modules.size() - 1; i >= 0; i--) {
+            try {
+                modules.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("stopping {}: {}", modules.get(i), e.toString());
+            }
+        }
+        modules.clear();
         listener.stop(STOP_GRACE_SECONDS);
         if (compression != null) {
             compression.close();

@@ -74,6 +74,17 @@ public final class Main {
                     System.err.println("capserver ae: " + e.getMessage());
                     return 2;
                 }
+            case "user":
+                try (Database db = Database.open(config, org.cardiacatlas.cap.access.Accounts.mappers(), true)) {
+                    return UserCommand.run(new org.cardiacatlas.cap.access.Accounts(db.sessions()),
+                            cmd.subList(1, cmd.size()), System.out);
+                } catch (IllegalArgumentException e) {
+                    System.err.println("capserver user: " + e.getMessage());
+                    return 2;
+                } catch (Exception e) {
+                    System.err.println("capserver user failed: " + e);
+                    return 1;
+                }
             case "status":
                 List<Class<?>> mappers = new ArrayList<>(XpacsSync.mappers());
                 mappers.add(StatusMapper.class);
@@ -235,6 +246,8 @@ public final class Main {
                 + "  xpacs import KIND FILE   import research data (patients, notes, baseline, files, models)\n"
                 + "  render SOP_UID [--frame N] --out FILE.png|.jpg [--window C,W] [--size PX] [--16bit]\n"
                 + "                        one frame of a stored instance as an image\n"
+                + "  user add|list|passwd|role|delete|token|tokens|revoke   accounts of DICOMweb and the web app\n"
+                + "      " + UserCommand.USAGE + "\n"
                 + "  generate              write synthetic CAP studies (see: capserver generate --help)\n"
                 + "  help                  this text\n"
                 + "options (also in the config file and the environment):\n" + CapConfig.usage();

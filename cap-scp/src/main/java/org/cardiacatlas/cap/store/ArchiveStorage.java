@@ -215,6 +215,18 @@ public final class ArchiveStorage {
      * An instance's file, checked against its files row: a missing file, or one whose size (or,
      * when asked, MD5) differs, is an IOException saying so.
      */
+    /**
+     * An archived instance's file, for the units that read it whole (codec, WADO): missing, or
+     * with another size than its files row, is an IOException saying so.
+     */
+    public Path file(LocatedInstance li) throws IOException {
+        return checkedFile(li, false);
+    }
+
+    /**
+     * An instance's file, checked against its files row: a missing file, or one whose size (or,
+     * when asked, MD5) differs, is an IOException saying so.
+     */
     public static Path checkedFile(LocatedInstance li, boolean verifyMd5) throws IOException {
         Path p = fileOf(li);
         long size = Files.size(p);

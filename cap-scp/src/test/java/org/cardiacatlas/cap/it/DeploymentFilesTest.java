@@ -64,19 +64,19 @@ class DeploymentFilesTest {
         assertTrue(copies >= 8);
         assertTrue(df.contains("FROM maven:3.9-eclipse-temurin-17 AS build"));
         assertTrue(df.contains("mvn -q -B -DskipTests package"));
-        // the runtime stage takes the jar and lib/ that cap-scp's pom produces
-        String pom = Files.readString(ROOT.resolve("cap-scp/pom.xml"));
-        assertTrue(pom.contains("<finalName>cap-scp</finalName>"));
+        // the runtime stage takes the jar and lib/ that cap-web's pom produces (cap-scp and the HTTP server)
+        String pom = Files.readString(ROOT.resolve("cap-web/pom.xml"));
+        assertTrue(pom.contains("<finalName>cap-web</finalName>"));
         assertTrue(pom.contains("<outputDirectory>${project.build.directory}/lib</outputDirectory>"));
-        assertTrue(df.contains("COPY --from=build /src/cap-scp/target/cap-scp.jar"));
-        assertTrue(df.contains("COPY --from=build /src/cap-scp/target/lib/"));
+        assertTrue(df.contains("COPY --from=build /src/cap-web/target/cap-web.jar"));
+        assertTrue(df.contains("COPY --from=build /src/cap-web/target/lib/"));
         assertTrue(df.contains("libpixelmed-java"), "PixelMed from the distribution");
         assertTrue(df.matches("(?s).*bookworm-slim.*libgdcm-java.*"), "GDCM from the distribution in the runtime image");
         assertTrue(df.contains("-Djava.library.path=/usr/lib/x86_64-linux-gnu/jni") && df.contains("/usr/share/java/gdcm.jar"),
                 "GDCM's jar and JNI library where the JVM finds them");
         assertTrue(df.contains("USER capserver") && df.contains("--uid 10001"), "not root");
         assertTrue(df.contains("VOLUME [\"/var/lib/capserver\", \"/etc/capserver\"]"));
-        assertTrue(df.contains("EXPOSE 11112"));
+        assertTrue(df.contains("EXPOSE 11112 8080"));
         assertTrue(df.matches("(?s).*HEALTHCHECK.*org.cardiacatlas.cap.server.Main\", \"health\".*"),
                 "the health check is capserver health (database, archive, C-ECHO)");
         assertTrue(df.contains("org.cardiacatlas.cap.server.Main"));
