@@ -43,6 +43,8 @@ class StoreCompressionTest {
         String jdbc = "jdbc:mysql://127.0.0.1:" + dbPort + "/?sslMode=DISABLED&allowPublicKeyRetrieval=true";
         try {
             ProcessLifecycleTest.awaitStart(p, log, 1);
+            // root of the embedded database has the password the node generated (issue 10)
+            String pw = ProcessLifecycleTest.rootPassword(dir);
             SyntheticStudies.Generated g = SyntheticStudies.builder().prefix("CMP").seriesPerStudy(2).imagesPerSeries(80)
                     .seed(1205).build().generate(dir.resolve("gen"));
             Map<String, Path> originals = new HashMap<>();
@@ -65,13 +67,13 @@ class StoreCompressionTest {
             }
 
             // kill the node in the middle of the pass; its embedded database stays up to be read
-            BadInputTest.waitForLong(() -> count(jdbc, "SELECT COUNT(*) FROM pacs.store_compression") >= 20, 120);
+            BadInputTest.waitForLong(() -> count(jdbc, pw, "SELECT COUNT(*) FROM pacs.store_compression") >= 20, 120);
             database.addAll(p.toHandle().descendants().toList());
             p.destroyForcibly();
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-            int compressedAtKill = count(jdbc, "SELECT COUNT(*) FROM pacs.store_compression");
+            int compressedAtKill = count(jdbc, pw, "SELECT COUNT(*) FROM pacs.store_compression");
             assertTrue(compressedAtKill < originals.size(), "killed during the pass, not after: " + compressedAtKill);
-            checkEveryFile(jdbc, originals, false);
+            checkEveryFile(jdbc, pw, originals, false);
             for (ProcessHandle h : database) {
                 h.destroy();
             }
@@ -82,9 +84,9 @@ class StoreCompressionTest {
             // restarted, it finishes the pass
             p = pb.start();
             ProcessLifecycleTest.awaitStart(p, log, 2);
-            BadInputTest.waitForLong(() -> count(jdbc,
+            BadInputTest.waitForLong(() -> count(jdbc, pw,
                     "SELECT COUNT(*) FROM pacs.files WHERE file_tsuid <> '" + JPEG_LS + "'") == 1, 180);
-            long total = checkEveryFile(jdbc, originals, true);
+            long total = checkEveryFile(jdbc, pw, originals, true);
             assertTrue(total < originalBytes * 0.8, "files shrink: " + originalBytes + " -> " + total);
 
             // status says how much was saved
@@ -123,8 +125,8 @@ class StoreCompressionTest {
         }
     }
 
-    static int count(String jdbc, String sql) {
-        try (Connection c = DriverManager.getConnection(jdbc, "root", "");
+    static int count(String jdbc, String pw, String sql) {
+        try (Connection c = DriverManager.getConnection(jdbc, "root", pw);
                 ResultSet rs = c.createStatement().executeQuery(sql)) {
             rs.next();
             return rs.getInt(1);
@@ -137,11 +139,11 @@ class StoreCompressionTest {
      * Every files row names a whole file: its size, MD5 and syntax as recorded, the original
      * pixels; compressed ones have their store_compression row. Returns the bytes of all files.
      */
-    static long checkEveryFile(String jdbc, Map<String, Path> originals, boolean allCompressed) throws Exception {
+    static long checkEveryFile(String jdbc, String pw, Map<String, Path> originals, boolean allCompressed) throws Exception {
         Codec codec = new Codec();
         long total = 0;
         int rows = 0;
-        try (Connection c = DriverManager.getConnection(jdbc, "root", "");
+        try (Connection c = DriverManager.getConnection(jdbc, "root", pw);
                 ResultSet rs = c.createStatement().executeQuery("SELECT i.sop_iuid, f.filepath, fs.dirpath, f.file_size, "
                         + "f.file_md5, f.file_tsuid, sc.new_md5 FROM pacs.instance i JOIN pacs.files f ON f.instance_fk = i.pk "
                         + "JOIN pacs.filesystem fs ON fs.pk = f.filesystem_fk "
