@@ -152,6 +152,41 @@ class TlsTest {
     }
 
     @Test
+    void storageCommitmentReportGoesOverTlsToARequesterMarkedSo() throws Exception {
+        // the requester's own listening side: TLS with the destination's key, the node's certificate required
+        sh("openssl", "pkcs12", "-export", "-in", keys.resolve("dest.pem").toString(), "-inkey",
+                keys.resolve("dest.key").toString(), "-name", "dest", "-passout", "pass:dest-pw",
+                "-out", keys.resolve("dest.p12").toString());
+        sh("keytool", "-importcert", "-noprompt", "-storetype", "PKCS12", "-keystore",
+                keys.resolve("dest-trust.p12").toString(), "-storepass", "dest-pw", "-alias", "node", "-file",
+                keys.resolve("node.pem").toString());
+        javax.net.ssl.SSLContext ctx = org.cardiacatlas.cap.scp.Tls.context(keys.resolve("dest.p12"),
+                "dest-pw".toCharArray(), keys.resolve("dest-trust.p12"), "dest-pw".toCharArray());
+        javax.net.ssl.SSLServerSocket listening = (javax.net.ssl.SSLServerSocket) ctx.getServerSocketFactory()
+                .createServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"));
+        listening.setNeedClientAuth(true);
+        SyntheticStudies.Generated g = SyntheticStudies.builder().prefix("TLC").imagesPerSeries(2).seed(1104).build()
+                .generate(GEN.resolve("TLC"));
+        assertTrue(Dcmtk.storescu(server.port(), List.of(), CStoreTest.paths(g.files())).ok());
+        List<String[]> refs = new ArrayList<>();
+        for (Path p : g.files()) {
+            refs.add(new String[] {com.pixelmed.dicom.SOPClass.MRImageStorage, CStoreTest.sopOf(p)});
+        }
+        try (StgCmtScu.Receiver receiver = new StgCmtScu.Receiver("STGTLS", listening)) {
+            Object[] add = XpacsTest.cli(server, "ae", "add", "STGTLS", "127.0.0.1", String.valueOf(receiver.port), "--tls");
+            assertEquals(0, add[0], (String) add[1]);
+            String tx = "2.25.1010" + System.nanoTime() % 1_000_000_000L;
+            assertEquals(0, StgCmtScu.request(server.port(), "CAPSCP", "STGTLS", tx, refs, false).actionStatus());
+            StgCmtScu.Report r = receiver.next(30);
+            assertTrue(r != null, "no report arrived over TLS");
+            assertEquals(tx, r.transactionUid());
+            assertEquals(1, r.eventType());
+            assertEquals(refs.size(), r.committed().size());
+            assertEquals("CAPSCP", r.callingAet());
+        }
+    }
+
+    @Test
     void aeAddRefusesCipherSuitesThisJvmDoesNotEnable() {
         Object[] bad = XpacsTest.cli(server, "ae", "add", "WEAK", "127.0.0.1", "104", "--tls-ciphers",
                 "SSL_RSA_WITH_NULL_SHA");
