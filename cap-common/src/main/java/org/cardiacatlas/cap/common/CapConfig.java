@@ -68,9 +68,10 @@ public final class CapConfig {
         MAX_ASSOCIATIONS_PER_ADDRESS("max-associations-per-address", "32",
                 "connections at once from one IP address; more are rejected"),
         TLS_PORT("tls-port", "0", "DICOM TLS port, e.g. 2762 (0: none)"),
-        TLS_KEYSTORE("tls-keystore", "", "PKCS#12 file with the node's key and certificate"),
+        TLS_KEYSTORE("tls-keystore", "", "PKCS#12 file with the node's key and certificate (TLS port, TLS destinations, HTTPS)"),
         TLS_KEYSTORE_PASSWORD("tls-keystore-password", "", "its password", true),
-        TLS_TRUSTSTORE("tls-truststore", "", "PKCS#12 file of the trusted peer certificates (empty: the JDK's)"),
+        TLS_TRUSTSTORE("tls-truststore", "", "PKCS#12 file of the trusted peer certificates, inbound and outbound "
+                + "(empty: the JDK's)"),
         TLS_TRUSTSTORE_PASSWORD("tls-truststore-password", "", "its password", true),
         TLS_CLIENT_AUTH("tls-client-auth", "false", "require a client certificate the truststore trusts"),
         VERIFY_AT_START("verify-at-start", "false",

@@ -8,7 +8,6 @@ import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.TransferSyntax;
 import com.pixelmed.network.AReleaseException;
 import com.pixelmed.network.Association;
-import com.pixelmed.network.AssociationFactory;
 import com.pixelmed.network.CompositeResponseHandler;
 import com.pixelmed.network.DicomNetworkException;
 import com.pixelmed.network.PresentationContext;
@@ -28,8 +27,10 @@ final class EventReportScu {
     private EventReportScu() {
     }
 
-    static int send(String host, int port, String calledAet, String callingAet, int eventType, AttributeList info)
-            throws IOException {
+    /** @param ae the requester's row: where it is, and whether over TLS */
+    static int send(org.cardiacatlas.cap.scp.Outbound outbound, org.cardiacatlas.cap.retrieve.AeRow ae,
+            String callingAet, int eventType, AttributeList info) throws IOException {
+        String calledAet = ae.aet;
         LinkedList<PresentationContext> pcs = new LinkedList<>();
         LinkedList<String> ts = new LinkedList<>();
         ts.add(TransferSyntax.ExplicitVRLittleEndian);
@@ -39,10 +40,10 @@ final class EventReportScu {
         roles.add(new SCUSCPRoleSelection(Commitment.SOP_CLASS, false, true));
         Association a;
         try {
-            a = AssociationFactory.createNewAssociation(host, port, calledAet, callingAet, pcs, roles, false);
+            a = outbound.open(ae, callingAet, pcs, roles);
         } catch (DicomNetworkException e) {
-            throw new IOException("association to " + calledAet + " at " + host + ":" + port + " failed: "
-                    + e.getMessage(), e);
+            throw new IOException("association to " + calledAet + " at " + ae.hostname + ":" + ae.port
+                    + (ae.tls() ? " (TLS)" : "") + " failed: " + e.getMessage(), e);
         }
         try {
             byte pc = a.getSuitablePresentationContextID(Commitment.SOP_CLASS);

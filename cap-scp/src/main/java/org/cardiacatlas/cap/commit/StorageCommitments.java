@@ -49,6 +49,7 @@ public final class StorageCommitments implements AutoCloseable {
     private final String aet;
     private final int retrySeconds;
     private final int expirySeconds;
+    private final org.cardiacatlas.cap.scp.Outbound outbound;
     private final String owner = UUID.randomUUID().toString();
     /** Requests whose report may go back on their own association, by row. */
     private final Map<Long, PeerRequests> sameAssociation = new ConcurrentHashMap<>();
@@ -60,6 +61,14 @@ public final class StorageCommitments implements AutoCloseable {
 
     public StorageCommitments(SqlSessionFactory sessions, RetrieveIndex retrieve, ArchiveStorage storage,
             PacsIndex index, String aet, int retrySeconds, int expirySeconds) {
+        this(sessions, retrieve, storage, index, aet, retrySeconds, expirySeconds,
+                org.cardiacatlas.cap.scp.Outbound.withoutKeys());
+    }
+
+    /** @param outbound opens the reports' new associations, over TLS to requesters marked so */
+    public StorageCommitments(SqlSessionFactory sessions, RetrieveIndex retrieve, ArchiveStorage storage,
+            PacsIndex index, String aet, int retrySeconds, int expirySeconds, org.cardiacatlas.cap.scp.Outbound outbound) {
+        this.outbound = outbound;
         this.sessions = sessions;
         this.retrieve = retrieve;
         this.storage = storage;
@@ -260,7 +269,7 @@ public final class StorageCommitments implements AutoCloseable {
             if (ae == null || ae.hostname == null || ae.port == null) {
                 throw new IOException("requester " + row.requesterAet + " is not in the ae registry (capserver ae add)");
             }
-            status = EventReportScu.send(ae.hostname, ae.port, row.requesterAet, row.calledAet, eventType, info);
+            status = EventReportScu.send(outbound, ae, row.calledAet, eventType, info);
             via = "new association";
         } catch (IOException | RuntimeException e) {
             String why = (sameFailure != null ? sameFailure + "; " : "") + e.getMessage();

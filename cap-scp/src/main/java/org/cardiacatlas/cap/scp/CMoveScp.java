@@ -4,7 +4,6 @@ import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.TransferSyntax;
 import com.pixelmed.network.Association;
-import com.pixelmed.network.AssociationFactory;
 import com.pixelmed.network.DicomNetworkException;
 import com.pixelmed.network.PresentationContext;
 import java.io.IOException;
@@ -33,19 +32,24 @@ public final class CMoveScp implements DimseService {
     private final SubOperations subOperations;
     private final String aet;
     private final boolean strict;
+    private final Outbound outbound;
 
     public CMoveScp(RetrieveIndex index, org.cardiacatlas.cap.store.ArchiveStorage storage, String aet,
             boolean verifyMd5) {
-        this(index, storage, new Codec(), aet, verifyMd5, false);
+        this(index, storage, new Codec(), aet, verifyMd5, false, Outbound.withoutKeys());
     }
 
-    /** @param strict PATIENT level only in the Patient Root model (--strict-queries) */
+    /**
+     * @param strict PATIENT level only in the Patient Root model (--strict-queries)
+     * @param outbound opens the sub-operations' association, over TLS to destinations marked so
+     */
     public CMoveScp(RetrieveIndex index, org.cardiacatlas.cap.store.ArchiveStorage storage, Codec codec, String aet,
-            boolean verifyMd5, boolean strict) {
+            boolean verifyMd5, boolean strict, Outbound outbound) {
         this.index = index;
         this.subOperations = new SubOperations(storage, codec, verifyMd5);
         this.aet = aet;
         this.strict = strict;
+        this.outbound = outbound;
     }
 
     @Override
@@ -78,16 +82,15 @@ public final class CMoveScp implements DimseService {
             rq.about(first.patId, first.studyIuid, keys.seriesUids != null && keys.seriesUids.size() == 1
                     ? first.seriesIuid : null, 0);
         }
-        LOG.info("C-MOVE {} to {} ({}:{}): {} instances", keys.describe(), destination, ae.hostname, ae.port,
-                instances.size());
+        LOG.info("C-MOVE {} to {} ({}:{}{}): {} instances", keys.describe(), destination, ae.hostname, ae.port,
+                ae.tls() ? " TLS" : "", instances.size());
         SubOperations.Tally empty = new SubOperations.Tally(0);
         if (instances.isEmpty()) {
             return empty.finalResponse(null);
         }
         Association target;
         try {
-            target = AssociationFactory.createNewAssociation(ae.hostname, ae.port, ae.aet, aet,
-                    presentationContexts(instances), null, false);
+            target = outbound.open(ae, aet, presentationContexts(instances), null);
             noDelay(target);
         } catch (DicomNetworkException | IOException e) {
             SubOperations.Tally t = new SubOperations.Tally(instances.size());

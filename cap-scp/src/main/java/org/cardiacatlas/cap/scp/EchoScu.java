@@ -25,9 +25,22 @@ public final class EchoScu {
     /** @return the C-ECHO-RSP status; throws when no association could be made */
     public static int echo(String host, int port, String calledAet, String callingAet)
             throws IOException, DicomNetworkException, DicomException, AReleaseException {
+        return echo(AssociationFactory.createNewAssociation(host, port, calledAet, callingAet, contexts(), null, false));
+    }
+
+    /** C-ECHO to a destination of the {@code ae} table, over TLS when it is marked so. */
+    public static int echo(Outbound outbound, org.cardiacatlas.cap.retrieve.AeRow ae, String callingAet)
+            throws IOException, DicomNetworkException, DicomException, AReleaseException {
+        return echo(outbound.open(ae, callingAet, contexts(), null));
+    }
+
+    private static LinkedList<PresentationContext> contexts() {
         LinkedList<PresentationContext> pcs = new LinkedList<>();
         pcs.add(new PresentationContext((byte) 1, SOPClass.Verification, TransferSyntax.ImplicitVRLittleEndian));
-        Association a = AssociationFactory.createNewAssociation(host, port, calledAet, callingAet, pcs, null, false);
+        return pcs;
+    }
+
+    private static int echo(Association a) throws IOException, DicomNetworkException, DicomException, AReleaseException {
         try {
             StatusHandler h = new StatusHandler();
             a.setReceivedDataHandler(h);

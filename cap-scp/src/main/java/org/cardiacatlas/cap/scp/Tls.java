@@ -23,19 +23,28 @@ public final class Tls {
     private Tls() {
     }
 
+    /**
+     * @param keystore null for none: the node then has no certificate to show (enough for
+     *        outbound TLS to a peer that asks for none)
+     * @param truststore null for the JDK's
+     */
     public static SSLContext context(Path keystore, char[] keystorePassword, Path truststore, char[] truststorePassword)
             throws IOException {
         try {
-            KeyStore ks = load(keystore, keystorePassword);
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(ks, keystorePassword);
+            KeyManagerFactory kmf = null;
+            if (keystore != null) {
+                KeyStore ks = load(keystore, keystorePassword);
+                kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(ks, keystorePassword);
+            }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(truststore == null ? null : load(truststore, truststorePassword));
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+            ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
             return ctx;
         } catch (GeneralSecurityException e) {
-            throw new IOException("cannot set up TLS from " + keystore + ": " + e.getMessage(), e);
+            throw new IOException("cannot set up TLS from " + (keystore != null ? keystore : truststore) + ": "
+                    + e.getMessage(), e);
         }
     }
 

@@ -87,6 +87,8 @@ public final class CapServer implements AutoCloseable {
             checkPortFree(config.bind(), tlsPort, "--tls-port");
             tls = tlsContext(config);
         }
+        // associations the node requests: over TLS to destinations marked so in pacs.ae (issue 10)
+        org.cardiacatlas.cap.scp.Outbound outbound = org.cardiacatlas.cap.scp.Outbound.of(config);
         List<Class<?>> mappers = new ArrayList<>(PacsIndex.mappers());
         mappers.addAll(XpacsSync.mappers());
         mappers.addAll(RetrieveIndex.mappers());
@@ -122,11 +124,12 @@ public final class CapServer implements AutoCloseable {
             boolean verifyMd5 = config.bool(CapConfig.Option.VERIFY_MD5);
             boolean strict = config.bool(CapConfig.Option.STRICT_QUERIES);
             Codec codec = new Codec();
-            registry.register(new CMoveScp(retrieve, storage, codec, config.aet(), verifyMd5, strict))
+            registry.register(new CMoveScp(retrieve, storage, codec, config.aet(), verifyMd5, strict, outbound))
                     .register(new CGetScp(retrieve, storage, codec, verifyMd5, strict));
             // storage commitment (PS3.4 Annex J)
             commitments = new StorageCommitments(database.sessions(), retrieve, storage, index, config.aet(),
-                    config.integer(CapConfig.Option.STGCMT_RETRY), config.integer(CapConfig.Option.STGCMT_EXPIRY));
+                    config.integer(CapConfig.Option.STGCMT_RETRY), config.integer(CapConfig.Option.STGCMT_EXPIRY),
+                    outbound);
             registry.register(new StorageCommitmentScp(commitments,
                     config.bool(CapConfig.Option.STGCMT_SAME_ASSOCIATION)));
             DicomListener listener = new DicomListener(config.aet(), config.bool(CapConfig.Option.CHECK_CALLED_AET),

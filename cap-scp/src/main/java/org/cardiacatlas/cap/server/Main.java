@@ -68,8 +68,8 @@ public final class Main {
                 }
             case "ae":
                 try (Database db = Database.open(config, RetrieveIndex.mappers(), true)) {
-                    return AeCommand.run(new RetrieveIndex(db.sessions()), config.aet(), cmd.subList(1, cmd.size()),
-                            System.out);
+                    return AeCommand.run(new RetrieveIndex(db.sessions()), config.aet(),
+                            () -> org.cardiacatlas.cap.scp.Outbound.of(config), cmd.subList(1, cmd.size()), System.out);
                 } catch (IllegalArgumentException e) {
                     System.err.println("capserver ae: " + e.getMessage());
                     return 2;
@@ -239,7 +239,7 @@ public final class Main {
                 + "  status                what the archive holds and did in the last 24 hours\n"
                 + "  verify [--remove-orphans] [--sizes-only] [--min-age S]   archive files against the files rows\n"
                 + "  health                database, archive folder and C-ECHO checked: exit 0 healthy, 1 not\n"
-                + "  ae add AET HOST PORT [DESC] | ae list | ae remove AET | ae echo AET   C-MOVE destinations\n"
+                + "  ae add AET HOST PORT [--tls] [DESC] | ae list | ae remove AET | ae echo AET   C-MOVE destinations\n"
                 + "  xpacs sync [--dry-run]   reconcile XPACS with everything in PACS\n"
                 + "  xpacs history PATIENT8   a patient's timeline in chain order\n"
                 + "  xpacs check              report patients whose history chain is broken\n"

@@ -175,10 +175,20 @@ final class StgCmtScu {
         private final Thread thread;
 
         Receiver(String aet, int port) throws IOException {
-            this.port = port;
-            server = new ServerSocket();
-            server.setReuseAddress(true);
-            server.bind(new InetSocketAddress("127.0.0.1", port));
+            this(aet, plain(port));
+        }
+
+        private static ServerSocket plain(int port) throws IOException {
+            ServerSocket s = new ServerSocket();
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress("127.0.0.1", port));
+            return s;
+        }
+
+        /** On a socket already listening, e.g. a TLS one (TlsTest). */
+        Receiver(String aet, ServerSocket listening) {
+            this.port = listening.getLocalPort();
+            server = listening;
             thread = new Thread(() -> {
                 while (!server.isClosed()) {
                     Socket s;

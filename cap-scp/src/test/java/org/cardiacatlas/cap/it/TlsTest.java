@@ -17,12 +17,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * DICOM TLS (issue 10) with DCMTK's tools built with OpenSSL: keys and certificates made by
- * openssl for the test, the node's keystore and truststore as PKCS#12 (keytool).
+ * openssl for the test, the node's keystore and truststore as PKCS#12 (keytool). Inbound: echoscu
+ * and storescu {@code +tls} on the TLS port; outbound: C-MOVE sub-operations to DCMTK
+ * {@code storescp +tls} destinations marked with {@code capserver ae add ... --tls}.
  */
 class TlsTest {
 
     static Path keys;
     static ServerFixture server;
+    static final Path GEN = Path.of("target", "it", "gen-tls").toAbsolutePath();
+    static final List<Process> peers = new ArrayList<>();
 
     static void sh(String... command) {
         Dcmtk.Result r = Dcmtk.run(List.of(command));
@@ -43,11 +47,15 @@ class TlsTest {
         selfSigned("node", "localhost");
         selfSigned("scanner", "SCANNER1");
         selfSigned("stranger", "STRANGER");
+        selfSigned("dest", "TLSDEST");
         sh("openssl", "pkcs12", "-export", "-in", keys.resolve("node.pem").toString(), "-inkey",
                 keys.resolve("node.key").toString(), "-name", "capserver", "-passout", "pass:node-pw",
                 "-out", keys.resolve("node.p12").toString());
         sh("keytool", "-importcert", "-noprompt", "-storetype", "PKCS12", "-keystore", keys.resolve("trust.p12").toString(),
                 "-storepass", "trust-pw", "-alias", "scanner1", "-file", keys.resolve("scanner.pem").toString());
+        // the C-MOVE destination's certificate: trusted by the node; the stranger's is not
+        sh("keytool", "-importcert", "-noprompt", "-storetype", "PKCS12", "-keystore", keys.resolve("trust.p12").toString(),
+                "-storepass", "trust-pw", "-alias", "tlsdest", "-file", keys.resolve("dest.pem").toString());
         server = ServerFixture.start(Map.of(Option.TLS_PORT, String.valueOf(TestDatabase.freePort()),
                 Option.TLS_KEYSTORE, keys.resolve("node.p12").toString(), Option.TLS_KEYSTORE_PASSWORD, "node-pw",
                 Option.TLS_TRUSTSTORE, keys.resolve("trust.p12").toString(), Option.TLS_TRUSTSTORE_PASSWORD, "trust-pw",
@@ -56,7 +64,144 @@ class TlsTest {
 
     @AfterAll
     static void stop() {
+        peers.forEach(Process::destroy);
         server.close();
+    }
+
+    /**
+     * A DCMTK storescp that speaks TLS only, with {@code who}'s key and certificate, requiring
+     * the node's certificate (DCMTK's default with +tls: the peer must show a trusted one).
+     */
+    static Path tlsDestination(String aet, String who) throws Exception {
+        int port = TestDatabase.freePort();
+        Path dir = GEN.resolve("inbox-" + aet);
+        Files.createDirectories(dir);
+        ProcessBuilder pb = new ProcessBuilder("storescp", "-v", "-aet", aet, "+tls", keys.resolve(who + ".key").toString(),
+                keys.resolve(who + ".pem").toString(), "+cf", keys.resolve("node.pem").toString(), "-od", dir.toString(),
+                String.valueOf(port)).redirectErrorStream(true).redirectOutput(GEN.resolve("storescp-" + aet + ".log").toFile());
+        pb.environment().put("TCP_NODELAY", "1");
+        peers.add(pb.start());
+        Object[] add = XpacsTest.cli(server, "ae", "add", aet, "127.0.0.1", String.valueOf(port), "--tls", "TLS", "peer");
+        assertEquals(0, add[0], (String) add[1]);
+        assertTrue(((String) add[1]).contains("(TLS)"), (String) add[1]);
+        BadInputTest.waitForLong(() -> {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                return true;
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }, 15);
+        return dir;
+    }
+
+    static Dcmtk.Result movescu(String dest, String studyUid) {
+        return Dcmtk.run(List.of("movescu", "-v", "-S", "-aec", "CAPSCP", "-aet", "MOVESCU", "-aem", dest,
+                "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + studyUid, "127.0.0.1",
+                String.valueOf(server.port())));
+    }
+
+    static java.util.Set<String> sopUids(List<Path> files) throws Exception {
+        java.util.Set<String> uids = new java.util.TreeSet<>();
+        for (Path p : files) {
+            uids.add(CStoreTest.sopOf(p));
+        }
+        return uids;
+    }
+
+    @Test
+    void moveToATlsDestinationSendsEveryInstanceOverTls() throws Exception {
+        Path inbox = tlsDestination("TLSDEST", "dest");
+        // C-ECHO from the node to it, over TLS with the node's certificate
+        Object[] echo = XpacsTest.cli(server, "ae", "echo", "TLSDEST");
+        assertEquals(0, echo[0], (String) echo[1]);
+        assertTrue(((String) echo[1]).contains("(TLS): success"), (String) echo[1]);
+        Object[] list = XpacsTest.cli(server, "ae", "list");
+        assertTrue(((String) list[1]).matches("(?s).*TLSDEST\\s+127\\.0\\.0\\.1\\s+\\d+ yes.*"), (String) list[1]);
+
+        SyntheticStudies.Generated g = SyntheticStudies.builder().prefix("TLM").seriesPerStudy(2).imagesPerSeries(3)
+                .seed(1102).build().generate(GEN.resolve("TLM"));
+        assertTrue(Dcmtk.storescu(server.port(), List.of(), CStoreTest.paths(g.files())).ok());
+        Dcmtk.Result r = movescu("TLSDEST", g.studies().get(0).studyInstanceUid());
+        assertTrue(r.ok(), r.output());
+        assertTrue(r.output().contains("Received Final Move Response (Success)"), r.output());
+        List<Path> got;
+        try (java.util.stream.Stream<Path> st = Files.list(inbox)) {
+            got = st.toList();
+        }
+        assertEquals(sopUids(g.files()), sopUids(got), "every instance arrived at the TLS-only storescp");
+        assertEquals(RetrieveTest.bySop(g.files()), RetrieveTest.bySop(got), "unchanged");
+    }
+
+    @Test
+    void moveToADestinationWhoseCertificateIsNotTrustedFailsAndSendsNothing() throws Exception {
+        // a TLS destination with a certificate the node's truststore does not hold
+        Path inbox = tlsDestination("ROGUE", "stranger");
+        SyntheticStudies.Generated g = SyntheticStudies.builder().prefix("TLR").imagesPerSeries(2).seed(1103).build()
+                .generate(GEN.resolve("TLR"));
+        assertTrue(Dcmtk.storescu(server.port(), List.of(), CStoreTest.paths(g.files())).ok());
+        try (LogCapture log = new LogCapture()) {
+            Dcmtk.Result r = movescu("ROGUE", g.studies().get(0).studyInstanceUid());
+            assertFalse(r.output().contains("(Success)"), r.output());
+            assertTrue(r.output().contains("Refused: OutOfResourcesSubOperations"), r.output());
+            assertEquals(1, log.matching("WARN", "TLS to ROGUE at 127.0.0.1").size(), log.lines().toString());
+        }
+        try (java.util.stream.Stream<Path> st = Files.list(inbox)) {
+            assertEquals(0, st.count());
+        }
+        assertEquals(1, XpacsTest.cli(server, "ae", "echo", "ROGUE")[0]);
+    }
+
+    @Test
+    void storageCommitmentReportGoesOverTlsToARequesterMarkedSo() throws Exception {
+        // the requester's own listening side: TLS with the destination's key, the node's certificate required
+        sh("openssl", "pkcs12", "-export", "-in", keys.resolve("dest.pem").toString(), "-inkey",
+                keys.resolve("dest.key").toString(), "-name", "dest", "-passout", "pass:dest-pw",
+                "-out", keys.resolve("dest.p12").toString());
+        sh("keytool", "-importcert", "-noprompt", "-storetype", "PKCS12", "-keystore",
+                keys.resolve("dest-trust.p12").toString(), "-storepass", "dest-pw", "-alias", "node", "-file",
+                keys.resolve("node.pem").toString());
+        javax.net.ssl.SSLContext ctx = org.cardiacatlas.cap.scp.Tls.context(keys.resolve("dest.p12"),
+                "dest-pw".toCharArray(), keys.resolve("dest-trust.p12"), "dest-pw".toCharArray());
+        javax.net.ssl.SSLServerSocket listening = (javax.net.ssl.SSLServerSocket) ctx.getServerSocketFactory()
+                .createServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"));
+        listening.setNeedClientAuth(true);
+        SyntheticStudies.Generated g = SyntheticStudies.builder().prefix("TLC").imagesPerSeries(2).seed(1104).build()
+                .generate(GEN.resolve("TLC"));
+        assertTrue(Dcmtk.storescu(server.port(), List.of(), CStoreTest.paths(g.files())).ok());
+        List<String[]> refs = new ArrayList<>();
+        for (Path p : g.files()) {
+            refs.add(new String[] {com.pixelmed.dicom.SOPClass.MRImageStorage, CStoreTest.sopOf(p)});
+        }
+        try (StgCmtScu.Receiver receiver = new StgCmtScu.Receiver("STGTLS", listening)) {
+            Object[] add = XpacsTest.cli(server, "ae", "add", "STGTLS", "127.0.0.1", String.valueOf(receiver.port), "--tls");
+            assertEquals(0, add[0], (String) add[1]);
+            String tx = "2.25.1010" + System.nanoTime() % 1_000_000_000L;
+            assertEquals(0, StgCmtScu.request(server.port(), "CAPSCP", "STGTLS", tx, refs, false).actionStatus());
+            StgCmtScu.Report r = receiver.next(30);
+            assertTrue(r != null, "no report arrived over TLS");
+            assertEquals(tx, r.transactionUid());
+            assertEquals(1, r.eventType());
+            assertEquals(refs.size(), r.committed().size());
+            assertEquals("CAPSCP", r.callingAet());
+        }
+    }
+
+    @Test
+    void aeAddRefusesCipherSuitesThisJvmDoesNotEnable() {
+        Object[] bad = XpacsTest.cli(server, "ae", "add", "WEAK", "127.0.0.1", "104", "--tls-ciphers",
+                "SSL_RSA_WITH_NULL_SHA");
+        assertEquals(2, bad[0], (String) bad[1]);
+        assertTrue(server.rows("SELECT aet FROM {pacs}.ae WHERE aet = 'WEAK'").isEmpty());
+        Object[] ok = XpacsTest.cli(server, "ae", "add", "STRONG", "127.0.0.1", "104", "--tls-ciphers=TLS_AES_128_GCM_SHA256");
+        assertEquals(0, ok[0], (String) ok[1]);
+        assertEquals("TLS_AES_128_GCM_SHA256", suitesOf("STRONG"));
+        // add again without --tls: plain again
+        assertEquals(0, XpacsTest.cli(server, "ae", "add", "STRONG", "127.0.0.1", "104")[0]);
+        assertEquals(null, suitesOf("STRONG"));
+    }
+
+    static Object suitesOf(String aet) {
+        return server.rows("SELECT cipher_suites FROM {pacs}.ae WHERE aet = ?", aet).get(0).get("cipher_suites");
     }
 
     static List<String> tlsAs(String who) {
@@ -73,12 +218,13 @@ class TlsTest {
         Dcmtk.Result e = Dcmtk.run(echo);
         assertTrue(e.ok(), e.output());
 
+        long before = server.count("instance");
         List<Path> files = SyntheticStudies.builder().prefix("TLS").imagesPerSeries(3).seed(1101).build()
-                .writeTo(Path.of("target", "it", "gen-tls").toAbsolutePath());
+                .writeTo(GEN.resolve("TLS"));
         Dcmtk.Result s = Dcmtk.storescu(tlsPort, tlsAs("scanner"), files.stream().map(Path::toString).toList());
         assertTrue(s.ok(), s.output());
         assertEquals(files.size(), EmbeddedNodeHardeningTest.countSuccess(s.output()), s.output());
-        assertEquals(files.size(), server.count("instance"));
+        assertEquals(before + files.size(), server.count("instance"));
         // the plain port still serves as before
         assertTrue(Dcmtk.echoscu(server.port()).ok());
     }
