@@ -65,7 +65,7 @@ final class DeleteCommand {
             o.problems().forEach(p -> System.err.println("capserver delete: " + p));
             return o.problems().isEmpty() ? 0 : 1;
         } catch (DicomServiceException e) {
-            System.err.println("capserver delete: " + e.errorComment());
+            System.err.println("capserver delete: " + e.getMessage());
             return 1;
         } catch (RuntimeException e) {
             System.err.println("capserver delete failed: " + Database.rootMessage(e));

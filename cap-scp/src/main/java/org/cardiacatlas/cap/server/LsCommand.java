@@ -184,7 +184,7 @@ final class LsCommand {
             });
         } catch (DicomServiceException e) {
             // the matches so far are printed; then why the answer ended (e.g. more than --max-matches)
-            err.printf("capserver ls: %s (status %04X)%n", e.errorComment(), e.status());
+            err.printf("capserver ls: %s (status %04X)%n", e.getMessage(), e.status());
             status = e.status() == DicomServiceException.OUT_OF_RESOURCES ? 1 : 2;
         }
         if (!rq.json) {
