@@ -39,6 +39,10 @@ public final class Main {
                     rest.add(args[i]);
                 }
             }
+            if (System.getProperty("logback.configurationFile") != null) {
+                // no log folder below the caller's ./data for a tool that only writes files
+                System.setProperty("logback.configurationFile", "org/cardiacatlas/cap/server/logback-console.xml");
+            }
             return SyntheticStudies.run(rest.toArray(new String[0]), System.out, System.err);
         }
         CapConfig config;
