@@ -297,6 +297,11 @@ public final class CapConfig {
         return values.get(o);
     }
 
+    /** Where an option's value came from: "default", "file ...", "env ...", "command line" or "given". */
+    public String source(Option o) {
+        return sources.get(o);
+    }
+
     public int integer(Option o) {
         try {
             return Integer.parseInt(get(o).trim());

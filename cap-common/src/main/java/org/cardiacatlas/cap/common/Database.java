@@ -62,8 +62,13 @@ public final class Database implements AutoCloseable {
         if (url.isEmpty()) {
             int port = config.integer(CapConfig.Option.EMBEDDED_DB_PORT);
             Path dbDir = config.dataDir().resolve("db");
-            if (joinRunningEmbedded && listening(port)) {
-                LOG.info("using the embedded database of the running server on 127.0.0.1:{}", port);
+            // the node running on this data folder, found by its mariadbd's pid file (not by whatever
+            // answers on the configured port, which may be a node on another folder)
+            java.util.OptionalInt running = joinRunningEmbedded ? EmbeddedDatabase.runningPort(dbDir)
+                    : java.util.OptionalInt.empty();
+            if (running.isPresent()) {
+                port = running.getAsInt();
+                LOG.debug("using the embedded database of the node running on {}: 127.0.0.1:{}", config.dataDir(), port);
                 url = "jdbc:mysql://127.0.0.1:" + port + "/";
                 try {
                     password = EmbeddedDatabase.credentialsOf(dbDir).nodePassword();
@@ -71,6 +76,14 @@ public final class Database implements AutoCloseable {
                     throw new IllegalStateException("cannot read " + dbDir.resolve("client.cnf") + ": " + e.getMessage(), e);
                 }
             } else {
+                if (joinRunningEmbedded && listening(port)) {
+                    // issue 11: say so at once, not after a start that cannot work
+                    throw new IllegalStateException("port " + port + " (--embedded-db-port) is in use, but no node runs "
+                            + "on " + config.dataDir() + ": another node's database or another program holds it");
+                }
+                if (joinRunningEmbedded) {
+                    LOG.info("no node runs on {}: starting its embedded database for this command", config.dataDir());
+                }
                 embedded = EmbeddedDatabase.start(dbDir, port);
                 url = embedded.jdbcUrl();
                 password = embedded.nodePassword();
@@ -91,11 +104,12 @@ public final class Database implements AutoCloseable {
         HikariDataSource ds = null;
         try {
             ds = dataSource("capdb", url, user, password, config.integer(CapConfig.Option.DB_POOL_SIZE), true);
-            migrate(ds, config.pacsSchema(), "pacs");
+            boolean command = joinRunningEmbedded;
+            migrate(ds, config.pacsSchema(), "pacs", command);
             SqlSessionFactory sessions = sessionFactory(ds, config, mappers);
             String xpacsUrl = config.get(CapConfig.Option.XPACS_DB_URL).trim();
             if (xpacsUrl.isEmpty()) {
-                migrate(ds, config.xpacsSchema(), "xpacs");
+                migrate(ds, config.xpacsSchema(), "xpacs", command);
                 return new Database(embedded, ds, sessions, null, sessions, config.xpacsSchema(), true);
             }
             // another server, which may be away: the node starts anyway and catches up later
@@ -103,7 +117,7 @@ public final class Database implements AutoCloseable {
                     config.get(CapConfig.Option.XPACS_DB_PASSWORD), 4, false);
             boolean ready = false;
             try {
-                migrate(xds, config.xpacsSchema(), "xpacs");
+                migrate(xds, config.xpacsSchema(), "xpacs", command);
                 ready = true;
             } catch (RuntimeException e) {
                 LOG.warn("XPACS database {} unreachable at start ({}): studies stay pending until it is back",
@@ -167,8 +181,8 @@ public final class Database implements AutoCloseable {
         return new HikariDataSource(hc);
     }
 
-    private static void migrate(DataSource ds, String schema, String location) {
-        var result = Flyway.configure()
+    private static void migrate(DataSource ds, String schema, String location, boolean quiet) {
+        Flyway flyway = Flyway.configure()
                 .dataSource(ds)
                 .schemas(schema)
                 .createSchemas(true)
@@ -176,10 +190,17 @@ public final class Database implements AutoCloseable {
                 // features land in parallel with their own version numbers: a database already at a
                 // later one still takes an earlier one that arrived after it (each is independent)
                 .outOfOrder(true)
-                .load()
-                .migrate();
-        LOG.info("schema {} at version {} ({} migrations applied)", schema, result.targetSchemaVersion,
-                result.migrationsExecuted);
+                .load();
+        var result = flyway.migrate();
+        // the version the schema is at now (targetSchemaVersion is null when nothing was applied)
+        var current = flyway.info().current();
+        String version = current == null || current.getVersion() == null ? "none" : current.getVersion().getVersion();
+        if (quiet) {
+            // an administration command: the node reports the schema at its start
+            LOG.debug("schema {} at version {} ({} migrations applied)", schema, version, result.migrationsExecuted);
+        } else {
+            LOG.info("schema {} at version {} ({} migrations applied)", schema, version, result.migrationsExecuted);
+        }
     }
 
     private static SqlSessionFactory sessionFactory(DataSource ds, CapConfig config, List<Class<?>> mappers) {
@@ -219,7 +240,7 @@ public final class Database implements AutoCloseable {
     /** Creates or migrates the XPACS schema on its own server if that has not worked yet; throws while it is away. */
     public synchronized void prepareXpacs() {
         if (!xpacsReady) {
-            migrate(xpacsDataSource, xpacsSchema, "xpacs");
+            migrate(xpacsDataSource, xpacsSchema, "xpacs", false);
             xpacsReady = true;
         }
     }

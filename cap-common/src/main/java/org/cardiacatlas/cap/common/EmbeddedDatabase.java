@@ -222,6 +222,28 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     /**
+     * The port of the embedded MariaDB a running node keeps on this folder ({@code <data-dir>/db}),
+     * if one runs: its pid file names a live mariadbd whose data directory is this folder's, and
+     * client.cnf names its port. Administration commands use that server instead of starting a
+     * second one (issue 11); a node on another data folder, whatever its port, is not taken.
+     */
+    public static java.util.OptionalInt runningPort(Path dirGiven) {
+        Path dir = dirGiven.toAbsolutePath();
+        Path data = notTemporaryLooking(dir.resolve("data"));
+        boolean running = readPid(dir.resolve("mariadbd.pid")).flatMap(ProcessHandle::of)
+                .filter(p -> isMariadbdOn(p, data)).isPresent();
+        if (!running) {
+            return java.util.OptionalInt.empty();
+        }
+        try {
+            String port = readOptionFile(dir.resolve("client.cnf")).getOrDefault("client", Map.of()).get("port");
+            return port == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(Integer.parseInt(port));
+        } catch (IOException | NumberFormatException e) {
+            return java.util.OptionalInt.empty();
+        }
+    }
+
+    /**
      * A mariadbd on this data folder that is not ours: left by a node killed with SIGKILL (its
      * parent gone). Found by its pid file and by its command line; stopped (SIGTERM, then SIGKILL
      * after 30 s) so that this start does not fail on the data folder's locks.

@@ -24,8 +24,13 @@ final class LogCommand {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneId.systemDefault());
 
-    static final String USAGE = "capserver log [--from T] [--to T] [--aet AE] [--op OP] [--failures] [--patient ID] "
-            + "[--study UID] [--json] [--follow]   (T: yyyy-MM-dd, yyyy-MM-ddTHH:mm[:ss] local time, or an ISO instant)";
+    /**
+     * The AE title filters have names of their own: {@code --aet} is the node's own AE title
+     * (a global option), so a filter of that name would never reach this command (issue 11).
+     */
+    static final String USAGE = "capserver log [--from T] [--to T] [--calling-aet AE] [--called-aet AE] [--destination AE] "
+            + "[--op OP] [--failures] [--patient ID] [--study UID] [--json] [--follow]   "
+            + "(T: yyyy-MM-dd, yyyy-MM-ddTHH:mm[:ss] local time, or an ISO instant)";
 
     private LogCommand() {
     }
@@ -46,7 +51,7 @@ final class LogCommand {
                 case "--json" -> json = true;
                 case "--follow" -> follow = true;
                 case "--failures" -> filter = filter.and(AuditReader.Event::failure);
-                case "--from", "--to", "--aet", "--op", "--patient", "--study" -> {
+                case "--from", "--to", "--calling-aet", "--called-aet", "--destination", "--op", "--patient", "--study" -> {
                     if (i + 1 >= args.size()) {
                         throw new IllegalArgumentException(a + " needs a value");
                     }
@@ -91,7 +96,10 @@ final class LogCommand {
                 Instant t = time(v, true);
                 yield e -> e.time().isBefore(t);
             }
-            case "--aet" -> e -> e.get("calling").equals(v) || e.get("called").equals(v);
+            case "--calling-aet" -> e -> e.get("calling").equals(v);
+            case "--called-aet" -> e -> e.get("called").equals(v);
+            // the C-MOVE destination of a SENT record
+            case "--destination" -> e -> e.get("destination").equals(v);
             case "--op" -> e -> e.get("op").equalsIgnoreCase(v);
             case "--patient" -> e -> e.get("patient").equals(v);
             case "--study" -> e -> e.get("study").equals(v);
@@ -121,6 +129,9 @@ final class LogCommand {
 
     static String row(AuditReader.Event e) {
         StringBuilder what = new StringBuilder();
+        if (!e.get("destination").isEmpty()) {
+            what.append("to ").append(e.get("destination"));
+        }
         for (String k : List.of("study", "sop", "transaction", "detail")) {
             if (!e.get(k).isEmpty()) {
                 what.append(what.length() > 0 ? " " : "").append(e.get(k));

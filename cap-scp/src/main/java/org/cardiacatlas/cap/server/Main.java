@@ -29,10 +29,21 @@ public final class Main {
 
     public static int run(String[] args) {
         if (args.length > 0 && args[0].equals("generate")) {
-            String[] rest = new String[args.length - 1];
-            System.arraycopy(args, 1, rest, 0, rest.length);
-            SyntheticStudies.main(rest);
-            return 0;
+            // bin/capserver appends --config conf/capserver.properties to every command; the
+            // generator has no use for the node's configuration (issue 11: it failed on it)
+            List<String> rest = new ArrayList<>();
+            for (int i = 1; i < args.length; i++) {
+                if (args[i].equals("--config")) {
+                    i++;
+                } else if (!args[i].startsWith("--config=")) {
+                    rest.add(args[i]);
+                }
+            }
+            if (System.getProperty("logback.configurationFile") != null) {
+                // no log folder below the caller's ./data for a tool that only writes files
+                System.setProperty("logback.configurationFile", "org/cardiacatlas/cap/server/logback-console.xml");
+            }
+            return SyntheticStudies.run(rest.toArray(new String[0]), System.out, System.err);
         }
         CapConfig config;
         try {
@@ -47,11 +58,27 @@ public final class Main {
             System.out.println(usage());
             return cmd.isEmpty() ? 2 : 0;
         }
-        // logback reads this when the first logger is made, so it comes before any logging
-        if (!(cmd.get(0).equals("health") && System.getProperty("capserver.logdir") != null)) {
+        String command = cmd.get(0);
+        // issue 11: an administration command run on a folder that holds no archive says so and
+        // stops, rather than start an empty embedded database there and print zeros
+        String missing = missingArchive(config, command);
+        if (missing != null) {
+            System.err.println("capserver " + command + ": " + missing);
+            return 1;
+        }
+        if (command.equals("log") && config.source(CapConfig.Option.AET).equals("command line")) {
+            System.err.println("capserver log: --aet is the node's own AE title, not a filter: use --calling-aet, "
+                    + "--called-aet or --destination");
+            return 2;
+        }
+        // logback reads these when the first logger is made, so they come before any logging
+        if (!(command.equals("health") && System.getProperty("capserver.logdir") != null)) {
             System.setProperty("capserver.logdir", config.logDir().toString());
         }
-        switch (cmd.get(0)) {
+        if (!command.equals("serve")) {
+            commandLogging();
+        }
+        switch (command) {
             case "serve":
                 return serve(config);
             case "xpacs":
@@ -105,6 +132,10 @@ public final class Main {
                     System.err.println(RenderCommand.USAGE);
                     return 2;
                 }
+            case "ls":
+                return LsCommand.main(config, cmd.subList(1, cmd.size()), System.out);
+            case "delete":
+                return DeleteCommand.main(config, cmd.subList(1, cmd.size()), System.out);
             case "verify":
                 // issue 10: archive files against their files rows
                 return verify(config, cmd.subList(1, cmd.size()));
@@ -115,6 +146,54 @@ public final class Main {
                 System.err.println("capserver: unknown command '" + cmd.get(0) + "'");
                 System.err.println(usage());
                 return 2;
+        }
+    }
+
+    /** Commands that read or change the archive's database or files. */
+    private static final java.util.Set<String> ARCHIVE_COMMANDS = java.util.Set.of("status", "verify", "ae", "user",
+            "render", "xpacs", "ls", "delete");
+
+    /**
+     * Why the configured data folder cannot be the archive an administration command means, or
+     * null: with the embedded database it must hold one (db/client.cnf, made at a node's first
+     * start); files are looked for in the archive folder.
+     */
+    static String missingArchive(CapConfig config, String command) {
+        if (command.equals("log")) {
+            java.nio.file.Path logs = config.logDir();
+            return java.nio.file.Files.isDirectory(logs) ? null
+                    : "no logs in " + logs + " (no archive there? give --data-dir or --log-dir; relative paths are "
+                            + "from the current folder)";
+        }
+        if (!ARCHIVE_COMMANDS.contains(command)) {
+            return null;
+        }
+        if (config.embeddedDatabase()) {
+            java.nio.file.Path cnf = config.dataDir().resolve("db").resolve("client.cnf");
+            if (!java.nio.file.Files.isRegularFile(cnf)) {
+                return "no archive in " + config.dataDir() + " (no embedded database: " + cnf + " is missing); give "
+                        + "--data-dir of the node's data folder (relative paths are from the current folder)";
+            }
+        }
+        if ((command.equals("verify") || command.equals("delete") || command.equals("render"))
+                && !java.nio.file.Files.isDirectory(config.storageDir())) {
+            return "no archive folder " + config.storageDir() + "; give --data-dir or --storage-dir";
+        }
+        return null;
+    }
+
+    /**
+     * Commands log to their console (and owe the audit log their records), never into the
+     * running node's capserver.log: conf/logback-command.xml beside the node's conf/logback.xml,
+     * when logback was pointed at that.
+     */
+    private static void commandLogging() {
+        String configured = System.getProperty("logback.configurationFile");
+        if (configured != null && configured.endsWith("logback.xml")) {
+            java.nio.file.Path alt = java.nio.file.Path.of(configured).resolveSibling("logback-command.xml");
+            if (java.nio.file.Files.isRegularFile(alt)) {
+                System.setProperty("logback.configurationFile", alt.toString());
+            }
         }
     }
 
@@ -248,6 +327,9 @@ public final class Main {
                 + "                        one frame of a stored instance as an image\n"
                 + "  user add|list|passwd|role|delete|token|tokens|revoke   accounts of DICOMweb and the web app\n"
                 + "      " + UserCommand.USAGE + "\n"
+                + "  ls [patients|studies|series|images] [filters] [--json]   what is stored, matched as C-FIND matches\n"
+                + "      " + LsCommand.USAGE + "\n"
+                + "  delete study UID | series UID | patient ID [--dry-run] [--with-xpacs-data]   remove from the archive\n"
                 + "  generate              write synthetic CAP studies (see: capserver generate --help)\n"
                 + "  help                  this text\n"
                 + "options (also in the config file and the environment):\n" + CapConfig.usage();

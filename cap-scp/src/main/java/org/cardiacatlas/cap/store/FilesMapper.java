@@ -14,4 +14,9 @@ interface FilesMapper {
 
     /** Storage commitment checked these instances' files (size and MD5): md5_check_time = now. */
     int setMd5CheckTime(@org.apache.ibatis.annotations.Param("sopUids") java.util.List<String> sopUids);
+
+    /** capserver delete: the files rows of a series' instances and where their files are. */
+    List<DeletedFile> selectOfSeries(@Param("seriesFk") long seriesFk);
+
+    int deleteOfSeries(@Param("seriesFk") long seriesFk);
 }

@@ -14,4 +14,9 @@ interface InstanceMapper {
 
     /** Storage commitment: commitment = 1 for these SOP Instance UIDs. */
     int setCommitment(@org.apache.ibatis.annotations.Param("sopUids") java.util.List<String> sopUids);
+
+    /** capserver delete: the SOP classes left in a study, in the order they arrived. */
+    java.util.List<String> selectCuidsOfStudy(@org.apache.ibatis.annotations.Param("studyFk") long studyFk);
+
+    int deleteOfSeries(@org.apache.ibatis.annotations.Param("seriesFk") long seriesFk);
 }

@@ -11,4 +11,10 @@ interface PatientMapper {
     int insert(PatientRow row);
 
     int updateAttributes(PatientRow row);
+
+    /** capserver delete patient: the patient rows of a Patient ID (any issuer). */
+    java.util.List<Long> selectPksById(@Param("patId") String patId);
+
+    /** A patient whose last study was deleted goes too; one with studies left stays (0 rows). */
+    int deleteIfWithoutStudies(@Param("pk") long pk);
 }

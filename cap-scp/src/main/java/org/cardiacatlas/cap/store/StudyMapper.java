@@ -18,4 +18,15 @@ interface StudyMapper {
 
     int updateSummary(@Param("pk") long pk, @Param("numSeries") int numSeries,
             @Param("modsInStudy") String modsInStudy, @Param("cuidsInStudy") String cuidsInStudy);
+
+    /** capserver delete: the study row locked (stores into it wait), with its patient. Null when unknown. */
+    DeleteTarget selectForDelete(@Param("studyIuid") String studyIuid);
+
+    java.util.List<String> selectUidsOfPatient(@Param("patientFk") long patientFk);
+
+    /** The summary of a study after some of its series were deleted. */
+    int updateCounts(@Param("pk") long pk, @Param("numSeries") int numSeries, @Param("numInstances") int numInstances,
+            @Param("modsInStudy") String modsInStudy, @Param("cuidsInStudy") String cuidsInStudy);
+
+    int delete(@Param("pk") long pk);
 }

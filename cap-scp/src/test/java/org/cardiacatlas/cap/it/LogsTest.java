@@ -122,7 +122,7 @@ class LogsTest {
             String byPatient = (String) run(concat(new String[] {"log", "--json", "--patient", patient}, base))[1];
             assertEquals(2, byPatient.lines().count(), byPatient);
             String byStudyAndOp = (String) run(concat(new String[] {"log", "--json", "--study", study, "--op", "c-store",
-                    "--aet", "STORESCU", "--from", "2021-01-01"}, base))[1];
+                    "--calling-aet", "STORESCU", "--from", "2021-01-01"}, base))[1];
             assertEquals(2, byStudyAndOp.lines().count(), byStudyAndOp);
             assertEquals(1, run(concat(new String[] {"log", "--json", "--to", "2020-01-01"}, base))[1].toString().lines().count());
             assertEquals(0, run(concat(new String[] {"log", "--json", "--from", "2999-01-01T00:00:00Z"}, base))[1].toString()

@@ -288,6 +288,16 @@ class XpacsTest {
         assertEquals(0, r[0], (String) r[1]);
         assertEquals(notes + 3, countNotes());
 
+        // notes of a patient XPACS does not know (a mistyped ID) are refused, not made into a new patient
+        Files.writeString(dir.resolve("notes-unknown.csv"), "PatientID,EventDate,Age,Weight,Height,Diagnosis,Procedure,Notes\n"
+                + "XPF00001,2001-01-01,31,70,170,,,fine\n"
+                + "XPF0009901,2001-01-01,31,70,170,,,typo\n");
+        r = cli(server, "xpacs", "import", "notes", dir.resolve("notes-unknown.csv").toString());
+        assertEquals(1, r[0], (String) r[1]);
+        assertTrue(((String) r[1]).contains("notes-unknown.csv:3: patient XPF00099 is not in XPACS"), (String) r[1]);
+        assertEquals(notes + 3, countNotes());
+        assertTrue(x(server, "SELECT id FROM {xpacs}.PATIENT_INFO WHERE PatientID = 'XPF00099'").isEmpty());
+
         Files.writeString(dir.resolve("baseline.csv"), "StudyInstanceUID,Ethnicity,Height,Weight,SBP,DBP,HeartRate,"
                 + "HistoryOfHypertension,HistoryOfDiabetes,HistoryOfAlcohol,HistoryOfSmoking\n"
                 + s1 + ",Maori,175,80,120,80,60,no,no,yes,no\n");

@@ -576,7 +576,7 @@ public final class SyntheticStudies {
         }
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    public static int run(String[] args, PrintStream out, PrintStream err) {
         Builder builder = builder();
         Path dir = null;
         try {

@@ -7,4 +7,8 @@ interface BaselineDiagnosisMapper {
     int insert(BaselineDiagnosisRow row);
 
     List<BaselineDiagnosisRow> selectByStudyPacs(@Param("studyPacsId") int studyPacsId);
+
+    int countByStudyPacs(@Param("studyPacsId") int studyPacsId);
+
+    int deleteByStudyPacs(@Param("studyPacsId") int studyPacsId);
 }

@@ -7,4 +7,8 @@ interface CapModelMapper {
     int insert(CapModelRow row);
 
     List<CapModelRow> selectByStudyPacs(@Param("studyPacsId") int studyPacsId);
+
+    int countByStudyPacs(@Param("studyPacsId") int studyPacsId);
+
+    int deleteByStudyPacs(@Param("studyPacsId") int studyPacsId);
 }

@@ -24,4 +24,7 @@ interface PatientHistoryMapper {
     int updateLinks(@Param("id") int id, @Param("prevId") Integer prevId, @Param("nextId") Integer nextId);
 
     int updatePatient(@Param("id") int id, @Param("patientInfoId") int patientInfoId);
+
+    /** Removes an event already unlinked from its chain (XpacsChain.unlink); 0 when it is still linked. */
+    int delete(@Param("id") int id);
 }

@@ -13,4 +13,7 @@ interface StudyPacsMapper {
     int insert(StudyPacsRow row);
 
     int updatePatientId(@Param("id") int id, @Param("patientId") String patientId);
+
+    /** capserver delete: the link of a study removed from PACS (its event, models and baselines first). */
+    int delete(@Param("id") int id);
 }

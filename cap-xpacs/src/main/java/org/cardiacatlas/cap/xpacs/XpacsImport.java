@@ -317,8 +317,24 @@ public final class XpacsImport {
         }
     }
 
-    /** Rows that attach to a study need its STUDY_PACS row. */
+    /**
+     * Rows that attach to a study need its STUDY_PACS row; notes and files need their patient
+     * (issue 11: a mistyped PatientID made a new patient silently). Patients come from a stored
+     * study of theirs or from an import of kind patients.
+     */
     private void checkReferences(Kind kind, List<Checked> rows, Path csv, List<String> errors) {
+        if (kind == Kind.NOTES || kind == Kind.FILES) {
+            try (SqlSession s = sessions.openSession(false)) {
+                PatientInfoMapper patients = s.getMapper(PatientInfoMapper.class);
+                for (Checked c : rows) {
+                    if (patients.selectByPatientId(c.v.get("PatientID")) == null) {
+                        errors.add(csv + ":" + c.line + ": patient " + c.v.get("PatientID") + " is not in XPACS (store "
+                                + "one of its studies or import it with 'xpacs import patients' first)");
+                    }
+                }
+            }
+            return;
+        }
         if (kind != Kind.BASELINE && kind != Kind.MODELS) {
             return;
         }
@@ -335,7 +351,7 @@ public final class XpacsImport {
         }
     }
 
-    /** A note or file becomes an event of the patient's chain at its date (the patient is made if new). */
+    /** A note or file becomes an event of the (checked, existing) patient's chain at its date. */
     private static void addEvent(SqlSession s, String patientId8, HistoryEventRow e) {
         XpacsChain.insert(s, XpacsChain.lockPatient(s, patientId8), e);
     }

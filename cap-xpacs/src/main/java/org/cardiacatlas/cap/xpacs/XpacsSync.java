@@ -123,6 +123,58 @@ public final class XpacsSync implements XpacsHook {
         }
     }
 
+    /** What the removal of a study takes out of XPACS (or would, for a dry run). */
+    public record StudyRemoval(boolean linked, String patientId8, int events, int models, int baselines) {
+        /** Research data attached to the study that only a deliberate delete may take. */
+        public boolean hasResearchData() {
+            return models > 0 || baselines > 0;
+        }
+    }
+
+    /**
+     * The XPACS rows of a study that is being deleted from PACS (capserver delete), counted, and
+     * removed when {@code apply}: its CAP_MODEL and BASELINE_DIAGNOSIS rows, its history event
+     * (taken out of the patient's chain, which stays linked) and its STUDY_PACS row; a pending
+     * entry of {@code pacsSession} (xpacs_pending) goes too. The patient's PATIENT_INFO row, notes
+     * and files stay: they are research data of the patient, not of the study. Runs in the
+     * callers' transactions, the patient's row locked while its chain changes.
+     */
+    public StudyRemoval removeStudy(SqlSession s, SqlSession pacsSession, String studyIuid, boolean apply) {
+        if (apply && pacsSession != null) {
+            pacsSession.getMapper(XpacsPendingMapper.class).delete(studyIuid);
+        }
+        StudyPacsRow link = s.getMapper(StudyPacsMapper.class).selectByStudyUid(studyIuid);
+        if (link == null) {
+            return new StudyRemoval(false, null, 0, 0, 0);
+        }
+        CapModelMapper models = s.getMapper(CapModelMapper.class);
+        BaselineDiagnosisMapper baselines = s.getMapper(BaselineDiagnosisMapper.class);
+        PatientHistoryMapper history = s.getMapper(PatientHistoryMapper.class);
+        int nModels = models.countByStudyPacs(link.id);
+        int nBaselines = baselines.countByStudyPacs(link.id);
+        HistoryEventRow event = history.selectByStudyPacs(link.id);
+        String patient8 = null;
+        if (event != null) {
+            PatientInfoRow p = s.getMapper(PatientInfoMapper.class).selectById(event.patientInfoId);
+            patient8 = p == null ? null : p.patientId;
+        }
+        if (!apply) {
+            return new StudyRemoval(true, patient8, event == null ? 0 : 1, nModels, nBaselines);
+        }
+        models.deleteByStudyPacs(link.id);
+        baselines.deleteByStudyPacs(link.id);
+        int events = 0;
+        if (event != null && patient8 != null) {
+            PatientInfoRow locked = XpacsChain.lockPatient(s, patient8);
+            // read again under the lock: a concurrent change of the chain may have moved its links
+            HistoryEventRow current = history.selectById(event.id);
+            XpacsChain.unlink(s, locked, current);
+            events = history.delete(current.id);
+        }
+        s.getMapper(StudyPacsMapper.class).delete(link.id);
+        return new StudyRemoval(true, patient8, events, nModels, nBaselines);
+    }
+
     private static HistoryEventRow withStudy(HistoryEventRow e, int studyPacsId) {
         e.studyPacsId = studyPacsId;
         return e;
