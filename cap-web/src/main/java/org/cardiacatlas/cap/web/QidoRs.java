@@ -86,6 +86,7 @@ final class QidoRs {
             switch (name) {
                 case "limit" -> limit = Math.min(number(name, e.getValue()), maxMatches);
                 case "offset" -> offset = number(name, e.getValue());
+                // PS3.18 8.3.4.1: person names by the query unit's fuzzy rule (case, accents, prefixes)
                 case "fuzzymatching" -> fuzzy = bool(name, e.getValue());
                 case "accept", "charset" -> { /* read by negotiate() */ }
                 case "includefield" -> {
@@ -121,7 +122,7 @@ final class QidoRs {
             }
         }
         boolean relational = (level == Level.SERIES && studyUid == null) || (level == Level.IMAGE && seriesUid == null);
-        FindOptions options = new FindOptions(access.cohortPrefixes(p), relational, all);
+        FindOptions options = new FindOptions(access.cohortPrefixes(p), relational, all, fuzzy);
         List<AttributeList> answers = new ArrayList<>();
         int skip = offset;
         int want = limit;
@@ -151,10 +152,6 @@ final class QidoRs {
         if (more[0]) {
             // PS3.18 8.3.4.4: the answer was cut; the client pages on with offset
             warnings.add("299 CAPSERVER \"There are additional results that can be requested\"");
-        }
-        if (fuzzy) {
-            warnings.add("299 CAPSERVER \"The fuzzymatching parameter is not supported. Only literal matching has been"
-                    + " performed.\"");
         }
         for (String w : warnings) {
             ctx.res().addHeader("Warning", w);

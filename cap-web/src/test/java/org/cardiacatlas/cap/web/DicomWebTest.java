@@ -115,8 +115,21 @@ class DicomWebTest {
         HttpResponse<byte[]> cut = f.get("/dicom-web/instances?PatientID=DWB*&limit=5", f.admin(), null);
         assertEquals(5, json(cut).size());
         assertTrue(cut.headers().firstValue("Warning").orElse("").startsWith("299"));
-        HttpResponse<byte[]> fuzzy = f.get("/dicom-web/studies?PatientID=DWB*&fuzzymatching=true", f.admin(), null);
-        assertTrue(fuzzy.headers().allValues("Warning").stream().anyMatch(w -> w.contains("fuzzymatching")));
+        // fuzzymatching (PS3.18 8.3.4.1): person name components match as prefixes, case and accents folded
+        assertEquals(0, json(f.get("/dicom-web/studies?PatientID=DWB*&PatientName=synth%5Epatient1", f.admin(), null))
+                .size());
+        HttpResponse<byte[]> fuzzy = f.get("/dicom-web/studies?PatientID=DWB*&PatientName=synth%5Epatient1"
+                + "&fuzzymatching=true", f.admin(), null);
+        assertEquals(1, json(fuzzy).size());
+        assertEquals(studies.get(0).studyInstanceUid(), json(fuzzy).get(0).path("0020000D").path("Value").get(0)
+                .asText());
+        assertTrue(fuzzy.headers().firstValue("Warning").isEmpty());
+        assertEquals(2, json(f.get("/dicom-web/studies?PatientID=DWB*&PatientName=SYNTH%C3%89TIC%5Epat"
+                + "&fuzzymatching=true", f.admin(), null)).size());
+        assertEquals(3, json(f.get("/dicom-web/instances?PatientID=DWB*&PatientName=synth%5Epatient1"
+                + "&fuzzymatching=true&SeriesInstanceUID=" + studies.get(0).seriesInstanceUids().get(0), f.admin(),
+                null)).size());
+        assertEquals(400, f.get("/dicom-web/studies?fuzzymatching=maybe", f.admin(), null).statusCode());
         // XML
         HttpResponse<byte[]> xml = f.get("/dicom-web/studies?PatientID=DWB*", f.admin(),
                 "multipart/related; type=\"application/dicom+xml\"");
