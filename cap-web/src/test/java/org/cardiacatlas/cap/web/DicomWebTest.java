@@ -607,6 +607,36 @@ class DicomWebTest {
     }
 
     @Test
+    void stowAnswersInXmlOrJson() throws Exception {
+        List<Path> in = SyntheticStudies.builder().prefix("STX").patients(1).sessionsPerPatient(1).seriesPerStudy(1)
+                .imagesPerSeries(1).rows(8).columns(8).seed(15).build().writeTo(dir.resolve("stowx"));
+        byte[] body = Files.readAllBytes(in.get(0));
+        String boundary = "b" + UUID.randomUUID();
+        byte[] multipart = ("--" + boundary + "\r\nContent-Type: application/dicom\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.write(multipart);
+        b.write(body);
+        b.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        java.util.function.Function<String, HttpRequest> post = accept -> HttpRequest.newBuilder(
+                URI.create(f.url("/dicom-web/studies"))).header("Authorization", curator()).header("Accept", accept)
+                .header("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(b.toByteArray())).build();
+        // PS3.18 10.5.3: one application/dicom+xml data set
+        HttpResponse<String> xml = f.http.send(post.apply("application/dicom+xml"), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, xml.statusCode(), xml.body());
+        assertTrue(xml.headers().firstValue("Content-Type").orElse("").startsWith("application/dicom+xml"));
+        assertTrue(xml.body().contains("<NativeDicomModel") && xml.body().contains("tag=\"00081199\"")
+                && xml.body().contains("keyword=\"ReferencedSOPSequence\""), xml.body());
+        // refused before anything is stored when the answer could not be given
+        HttpResponse<String> png = f.http.send(post.apply("image/png"), HttpResponse.BodyHandlers.ofString());
+        assertEquals(406, png.statusCode(), png.body());
+        HttpResponse<String> json = f.http.send(post.apply("application/dicom+json"), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, json.statusCode(), json.body());
+        assertEquals("application/dicom+json", json.headers().firstValue("Content-Type").orElse(""));
+        assertEquals(1, JSON.readTree(json.body()).path("00081199").path("Value").size());
+    }
+
+    @Test
     void stowRespectsCohorts() throws Exception {
         f.node.accounts().add("cur-other", Role.CURATOR, List.of("ZZZ"), "curator-pass-2", "test");
         SyntheticStudies gen = SyntheticStudies.builder().prefix("STC").patients(1).sessionsPerPatient(1)

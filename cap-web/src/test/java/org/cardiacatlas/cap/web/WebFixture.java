@@ -109,6 +109,11 @@ final class WebFixture {
         }
     }
 
+    String dbUser() {
+        String user = System.getenv("CAP_TEST_DB_USER");
+        return user == null || user.isBlank() ? "root" : user;
+    }
+
     String url(String path) {
         return "http://127.0.0.1:" + httpPort + path;
     }
