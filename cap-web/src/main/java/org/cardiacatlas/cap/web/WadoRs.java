@@ -429,7 +429,8 @@ final class WadoRs {
         if (images.size() == 1) {
             Path file = file(images.get(0));
             if (frame != null && frame > frameCount(file)) {
-                throw HttpFailure.notFound("no frame " + frame);
+                throw HttpFailure.notFound("no such frame: instance " + images.get(0).sopIuid + " has "
+                        + frameCount(file));
             }
             java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
             try {
@@ -533,6 +534,9 @@ final class WadoRs {
                 }
                 LocatedInstance li = locate(ctx, study, series, sop).get(0);
                 Path file = file(li);
+                if (frame != null && frame > frameCount(file)) {
+                    throw HttpFailure.notFound("no such frame: instance " + sop + " has " + frameCount(file));
+                }
                 RenderRequest rq;
                 try {
                     rq = new RenderRequest(frame == null ? 1 : frame, media, center, width, max, false);

@@ -673,6 +673,47 @@ class DicomWebTest {
                 .statusCode());
     }
 
+    @Test
+    void wadoUriRendersTheKnownImageAndTranscodes() throws Exception {
+        storeKnownImages();
+        String q = "/wado?requestType=WADO&studyUID=" + knownStudy + "&seriesUID=" + knownSeries + "&objectUID=";
+        // PS3.18 9.1.2: contentType, windowCenter/windowWidth, rows/columns, frameNumber
+        HttpResponse<byte[]> png = f.get(q + knownSop + "&contentType=image/png&windowCenter=500&windowWidth=1000",
+                f.admin(), null);
+        assertEquals(200, png.statusCode(), new String(png.body()));
+        assertEquals("image/png", png.headers().firstValue("Content-Type").orElse(""));
+        BufferedImage img = ImageIO.read(new ByteArrayInputStream(png.body()));
+        assertEquals(16, img.getWidth());
+        assertEquals(0, img.getRaster().getSample(3, 3, 0));
+        assertEquals(255, img.getRaster().getSample(12, 3, 0));
+        BufferedImage small = ImageIO.read(new ByteArrayInputStream(f.get(q + knownJ2kSop
+                + "&contentType=image/jpeg&rows=8&columns=8&frameNumber=1", f.admin(), null).body()));
+        assertEquals(8, small.getWidth());
+        assertEquals(8, small.getHeight());
+        assertEquals(404, f.get(q + knownSop + "&frameNumber=2", f.admin(), null).statusCode());
+        // a list of types: the first that can be given
+        assertEquals("image/png", f.get(q + knownSop + "&contentType=image/gif,image/png", f.admin(), null).headers()
+                .firstValue("Content-Type").orElse(""));
+        assertEquals(406, f.get(q + knownSop + "&contentType=application/pdf", f.admin(), null).statusCode());
+        // application/dicom as stored, or in the transfer syntax asked (through the codec unit)
+        HttpResponse<byte[]> stored = f.get(q + knownJ2kSop + "&contentType=application/dicom", f.admin(), null);
+        assertEquals(dataSetHex(knownJ2kPart10), dataSetHex(stored.body()));
+        assertEquals(String.valueOf(stored.body().length), stored.headers().firstValue("Content-Length").orElse(""));
+        HttpResponse<byte[]> le = f.get(q + knownJ2kSop + "&contentType=application/dicom&transferSyntax="
+                + EXPLICIT_LE, f.admin(), null);
+        assertEquals(200, le.statusCode(), new String(le.body()));
+        AttributeList l = new AttributeList();
+        l.read(new DicomInputStream(new ByteArrayInputStream(le.body())));
+        assertEquals(EXPLICIT_LE, Attribute.getSingleStringValueOrEmptyString(l, TagFromName.TransferSyntaxUID));
+        short[] px = l.get(TagFromName.PixelData).getShortValues();
+        assertEquals(0, px[0]);
+        assertEquals(1000, px[15]);
+        assertEquals(406, f.get(q + knownJ2kSop + "&contentType=application/dicom&transferSyntax=1.2.3.4", f.admin(),
+                null).statusCode());
+    }
+
+    static final String EXPLICIT_LE = "1.2.840.10008.1.2.1";
+
     // ---- helpers ----
 
     record Part(String type, byte[] body) {
