@@ -58,7 +58,7 @@ final class StowRs {
         if (pathStudy != null) {
             QidoRs.uid(pathStudy);
         }
-        boolean xml = responseXml(ctx.header("Accept"));
+        boolean xml = responseXml(MediaRange.accept(ctx));
         String contentType = ctx.header("Content-Type");
         MediaRange ct = contentType == null ? null : MediaRange.parse(contentType);
         if (ct == null || !ct.is("multipart/related") || ct.param("boundary") == null) {

@@ -85,7 +85,7 @@ final class WadoRs {
     // ---- retrieve: multipart/related; type="application/dicom" ----
 
     void retrieve(Context ctx, String study, String series, String sop) throws IOException {
-        String ts = dicomTransferSyntax(ctx.header("Accept"));
+        String ts = dicomTransferSyntax(MediaRange.accept(ctx));
         List<LocatedInstance> found = locate(ctx, study, series, sop);
         if (ts != null) {
             for (LocatedInstance li : found) {
@@ -271,7 +271,7 @@ final class WadoRs {
         }
         LocatedInstance li = locate(ctx, study, series, sop).get(0);
         Path file = file(li);
-        String[] media = frameMedia(ctx.header("Accept"), li.fileTsuid);
+        String[] media = frameMedia(MediaRange.accept(ctx), li.fileTsuid);
         int frames = frameCount(file);
         for (int f : numbers) {
             if (f > frames) {
@@ -295,7 +295,7 @@ final class WadoRs {
         }
         LocatedInstance li = locate(ctx, study, series, sop).get(0);
         Path file = file(li);
-        String[] media = frameMedia(ctx.header("Accept"), li.fileTsuid);
+        String[] media = frameMedia(MediaRange.accept(ctx), li.fileTsuid);
         int frames = frameCount(file);
         ctx.status(200);
         MultipartOut mp = new MultipartOut(ctx.outputStream());
@@ -460,8 +460,7 @@ final class WadoRs {
     }
 
     private static String renderedMedia(Context ctx) {
-        String accept = ctx.queryParam("accept");
-        for (MediaRange r : MediaRange.parseAccept(accept != null ? accept : ctx.header("Accept"))) {
+        for (MediaRange r : MediaRange.parseAccept(MediaRange.accept(ctx))) {
             if (r.is("image/jpeg") || r.is("*/*") || r.is("image/*")) {
                 return RenderRequest.JPEG;
             }
