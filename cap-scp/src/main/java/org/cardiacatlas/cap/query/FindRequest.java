@@ -1,9 +1,11 @@
 package org.cardiacatlas.cap.query;
 
 import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeFactory;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.DicomDictionary;
+import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.ValueRepresentation;
@@ -183,11 +185,12 @@ final class FindRequest {
                         "Specific Character Set '" + shorten(term) + "' not supported");
             }
         }
-        FindRequest r = new FindRequest(model, level, code, caseSensitiveNames);
+        // fuzzy names (QIDO-RS fuzzymatching) fold case and accents whatever the node's setting
+        FindRequest r = new FindRequest(model, level, code, caseSensitiveNames && !options.fuzzyNames());
         r.requireUniqueKeysAbove(identifier, mode);
         try {
             for (Attribute a : identifier.values()) {
-                r.add(a);
+                r.add(options.fuzzyNames() ? fuzzyName(a) : a);
             }
         } catch (Matching.BadValue e) {
             throw new DicomServiceException(DicomServiceException.UNABLE_TO_PROCESS, e.getMessage());
@@ -461,6 +464,22 @@ final class FindRequest {
         }
         if (!tests.isEmpty()) {
             sql.add(new SqlCondition(tests));
+        }
+    }
+
+    /** A person name key with each component made a prefix match ({@link Matching#fuzzyName}). */
+    private static Attribute fuzzyName(Attribute a) throws DicomServiceException {
+        if (!ValueRepresentation.isPersonNameVR(a.getVR()) || a.getVM() == 0) {
+            return a;
+        }
+        try {
+            Attribute f = AttributeFactory.newAttribute(a.getTag(), a.getVR());
+            for (String v : a.getStringValues()) {
+                f.addValue(Matching.fuzzyName(v));
+            }
+            return f;
+        } catch (DicomException e) {
+            throw new DicomServiceException(DicomServiceException.UNABLE_TO_PROCESS, e.getMessage());
         }
     }
 

@@ -212,12 +212,17 @@ public final class ArchiveStorage {
     }
 
     /**
-     * An instance's file, checked against its files row: a missing file, or one whose size (or,
-     * when asked, MD5) differs, is an IOException saying so.
+     * Opens an instance's whole Part 10 file (header included) for sending as it is stored
+     * (WADO-RS, WADO-URI); checked as {@link #file}.
      */
+    public StoredData openFile(LocatedInstance li) throws IOException {
+        Path p = checkedFile(li, false);
+        return new StoredData(li.fileTsuid, Files.size(p), new BufferedInputStream(Files.newInputStream(p), 256 * 1024));
+    }
+
     /**
-     * An archived instance's file, for the units that read it whole (codec, WADO): missing, or
-     * with another size than its files row, is an IOException saying so.
+     * An archived instance's file, for the units that read it whole (codec): missing, or with
+     * another size than its files row, is an IOException saying so.
      */
     public Path file(LocatedInstance li) throws IOException {
         return checkedFile(li, false);

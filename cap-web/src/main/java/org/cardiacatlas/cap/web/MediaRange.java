@@ -8,8 +8,10 @@ import java.util.Map;
 
 /**
  * One media range of an Accept header (RFC 9110 12.5.1) or a Content-Type, with its
- * parameters (names lower-cased, quotes removed). Quality values are read but the ranges are
- * taken in the order given.
+ * parameters (names lower-cased, quotes removed). The ranges of an Accept header come in the
+ * order of their quality values (highest first, the order given among equals), and a range
+ * with q=0 ("not acceptable") is left out, so a route takes the first it can give and answers
+ * 406 when there is none (PS3.18 8.7.1).
  */
 record MediaRange(String type, Map<String, String> params) {
 
@@ -30,10 +32,34 @@ record MediaRange(String type, Map<String, String> params) {
         }
         for (String range : split(header, ',')) {
             if (!range.isBlank()) {
-                out.add(parse(range));
+                MediaRange r = parse(range);
+                if (r.quality() > 0) {
+                    out.add(r);
+                }
             }
         }
+        // a stable sort: the order given among equal qualities
+        out.sort(java.util.Comparator.comparingDouble(MediaRange::quality).reversed());
         return out;
+    }
+
+    /** The q parameter (RFC 9110 12.4.2), 1 when absent; an unreadable one counts as 1. */
+    double quality() {
+        String q = params.get("q");
+        if (q == null) {
+            return 1;
+        }
+        try {
+            return Math.max(0, Math.min(1, Double.parseDouble(q.trim())));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+
+    /** What the client accepts: the {@code accept} query parameter (PS3.18 8.3.3.1), else the Accept header. */
+    static String accept(io.javalin.http.Context ctx) {
+        String q = ctx.queryParam("accept");
+        return q != null ? q : ctx.header("Accept");
     }
 
     static MediaRange parse(String s) {

@@ -86,6 +86,7 @@ final class QidoRs {
             switch (name) {
                 case "limit" -> limit = Math.min(number(name, e.getValue()), maxMatches);
                 case "offset" -> offset = number(name, e.getValue());
+                // PS3.18 8.3.4.1: person names by the query unit's fuzzy rule (case, accents, prefixes)
                 case "fuzzymatching" -> fuzzy = bool(name, e.getValue());
                 case "accept", "charset" -> { /* read by negotiate() */ }
                 case "includefield" -> {
@@ -121,7 +122,7 @@ final class QidoRs {
             }
         }
         boolean relational = (level == Level.SERIES && studyUid == null) || (level == Level.IMAGE && seriesUid == null);
-        FindOptions options = new FindOptions(access.cohortPrefixes(p), relational, all);
+        FindOptions options = new FindOptions(access.cohortPrefixes(p), relational, all, fuzzy);
         List<AttributeList> answers = new ArrayList<>();
         int skip = offset;
         int want = limit;
@@ -151,10 +152,6 @@ final class QidoRs {
         if (more[0]) {
             // PS3.18 8.3.4.4: the answer was cut; the client pages on with offset
             warnings.add("299 CAPSERVER \"There are additional results that can be requested\"");
-        }
-        if (fuzzy) {
-            warnings.add("299 CAPSERVER \"The fuzzymatching parameter is not supported. Only literal matching has been"
-                    + " performed.\"");
         }
         for (String w : warnings) {
             ctx.res().addHeader("Warning", w);
@@ -239,31 +236,26 @@ final class QidoRs {
         return ctx.scheme() + "://" + ctx.host() + "/dicom-web";
     }
 
-    /** application/dicom+json (or application/json, or anything) unless multipart XML is asked for. */
+    /**
+     * PS3.18 10.6.3 (QIDO-RS) and 10.4.3 (metadata): application/dicom+json (also for
+     * application/json or any type) unless multipart/related; type="application/dicom+xml" comes
+     * first in the client's preference; 406 when neither is acceptable. The {@code accept} query
+     * parameter (PS3.18 8.3.3.1) takes the place of the header.
+     */
     static boolean negotiateXml(Context ctx) {
-        String accept = ctx.queryParam("accept");
-        if (accept == null) {
-            accept = ctx.header("Accept");
-        }
-        if (accept == null || accept.isBlank()) {
-            return false;
-        }
-        boolean xml = false;
-        for (String range : accept.split(",")) {
-            String r = range.trim().toLowerCase();
-            if (r.startsWith("application/dicom+json") || r.startsWith("application/json") || r.startsWith("*/*")
-                    || r.startsWith("application/*")) {
+        String accept = MediaRange.accept(ctx);
+        for (MediaRange r : MediaRange.parseAccept(accept)) {
+            if (r.is("application/dicom+json") || r.is("application/json") || r.is("*/*") || r.is("application/*")) {
                 return false;
             }
-            if (r.startsWith("multipart/related") && (r.contains("application/dicom+xml") || !r.contains("type="))) {
-                xml = true;
+            String type = r.param("type");
+            if ((r.is("multipart/related") && (type == null || type.equalsIgnoreCase("application/dicom+xml")))
+                    || r.is("multipart/*")) {
+                return true;
             }
         }
-        if (!xml) {
-            throw HttpFailure.notAcceptable("QIDO-RS answers application/dicom+json or multipart/related;"
-                    + " type=\"application/dicom+xml\", not " + accept);
-        }
-        return true;
+        throw HttpFailure.notAcceptable("the answer is application/dicom+json or multipart/related;"
+                + " type=\"application/dicom+xml\", not " + accept);
     }
 
     private static void matchKey(AttributeList identifier, String name, String value) throws DicomException {

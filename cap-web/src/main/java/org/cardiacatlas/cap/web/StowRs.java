@@ -58,7 +58,7 @@ final class StowRs {
         if (pathStudy != null) {
             QidoRs.uid(pathStudy);
         }
-        boolean xml = QidoRs.negotiateXml(ctx);
+        boolean xml = responseXml(MediaRange.accept(ctx));
         String contentType = ctx.header("Content-Type");
         MediaRange ct = contentType == null ? null : MediaRange.parse(contentType);
         if (ct == null || !ct.is("multipart/related") || ct.param("boundary") == null) {
@@ -126,6 +126,22 @@ final class StowRs {
             DicomJson.write(DicomJson.object(answer, Map.of()), ctx.outputStream());
         }
         LOG.info("STOW-RS: {} stored, {} failed", referenced.getNumberOfItems(), failed.getNumberOfItems());
+    }
+
+    /**
+     * PS3.18 10.5.3: the answer is one data set, application/dicom+json (the default) or
+     * application/dicom+xml (not multipart, unlike a QIDO-RS answer); 406 for anything else.
+     */
+    static boolean responseXml(String accept) {
+        for (MediaRange r : MediaRange.parseAccept(accept)) {
+            if (r.is("application/dicom+json") || r.is("application/json") || r.is("*/*") || r.is("application/*")) {
+                return false;
+            }
+            if (r.is("application/dicom+xml") || r.is("application/xml")) {
+                return true;
+            }
+        }
+        throw HttpFailure.notAcceptable("STOW-RS answers application/dicom+json or application/dicom+xml, not " + accept);
     }
 
     private void storePart(InputStream in, Principal p, String pathStudy, String base, SequenceAttribute referenced,

@@ -11,7 +11,6 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,7 +85,7 @@ final class WadoRs {
     // ---- retrieve: multipart/related; type="application/dicom" ----
 
     void retrieve(Context ctx, String study, String series, String sop) throws IOException {
-        String ts = dicomTransferSyntax(ctx.header("Accept"));
+        String ts = dicomTransferSyntax(MediaRange.accept(ctx));
         List<LocatedInstance> found = locate(ctx, study, series, sop);
         if (ts != null) {
             for (LocatedInstance li : found) {
@@ -104,22 +103,32 @@ final class WadoRs {
         long bytes = 0;
         try {
             for (LocatedInstance li : found) {
-                Path file;
-                try {
-                    file = storage.file(li);
-                } catch (IOException e) {
-                    // the response has begun: the instance is left out, and the log says why
-                    LOG.error("WADO-RS: instance {} left out: {}", li.sopIuid, e.getMessage());
-                    failed++;
-                    continue;
-                }
                 String partTs = ts == null ? li.fileTsuid : ts;
                 if (partTs.equals(li.fileTsuid)) {
-                    long size = Files.size(file);
-                    OutputStream out = mp.part("application/dicom; transfer-syntax=" + partTs, size);
-                    Files.copy(file, out);
-                    bytes += size;
+                    // as stored, one file at a time: never a whole study in memory
+                    ArchiveStorage.StoredData stored;
+                    try {
+                        stored = storage.openFile(li);
+                    } catch (IOException e) {
+                        // the response has begun: the instance is left out, and the log says why
+                        LOG.error("WADO-RS: instance {} left out: {}", li.sopIuid, e.getMessage());
+                        failed++;
+                        continue;
+                    }
+                    try (stored) {
+                        OutputStream out = mp.part("application/dicom; transfer-syntax=" + partTs, stored.length);
+                        stored.in.transferTo(out);
+                    }
+                    bytes += stored.length;
                 } else {
+                    Path file;
+                    try {
+                        file = storage.file(li);
+                    } catch (IOException e) {
+                        LOG.error("WADO-RS: instance {} left out: {}", li.sopIuid, e.getMessage());
+                        failed++;
+                        continue;
+                    }
                     OutputStream out = mp.part("application/dicom; transfer-syntax=" + partTs, -1);
                     try {
                         codec.transcode(file, partTs, out, true);
@@ -262,7 +271,7 @@ final class WadoRs {
         }
         LocatedInstance li = locate(ctx, study, series, sop).get(0);
         Path file = file(li);
-        String[] media = frameMedia(ctx.header("Accept"), li.fileTsuid);
+        String[] media = frameMedia(MediaRange.accept(ctx), li.fileTsuid);
         int frames = frameCount(file);
         for (int f : numbers) {
             if (f > frames) {
@@ -286,7 +295,7 @@ final class WadoRs {
         }
         LocatedInstance li = locate(ctx, study, series, sop).get(0);
         Path file = file(li);
-        String[] media = frameMedia(ctx.header("Accept"), li.fileTsuid);
+        String[] media = frameMedia(MediaRange.accept(ctx), li.fileTsuid);
         int frames = frameCount(file);
         ctx.status(200);
         MultipartOut mp = new MultipartOut(ctx.outputStream());
@@ -420,7 +429,8 @@ final class WadoRs {
         if (images.size() == 1) {
             Path file = file(images.get(0));
             if (frame != null && frame > frameCount(file)) {
-                throw HttpFailure.notFound("no frame " + frame);
+                throw HttpFailure.notFound("no such frame: instance " + images.get(0).sopIuid + " has "
+                        + frameCount(file));
             }
             java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
             try {
@@ -450,8 +460,7 @@ final class WadoRs {
     }
 
     private static String renderedMedia(Context ctx) {
-        String accept = ctx.queryParam("accept");
-        for (MediaRange r : MediaRange.parseAccept(accept != null ? accept : ctx.header("Accept"))) {
+        for (MediaRange r : MediaRange.parseAccept(MediaRange.accept(ctx))) {
             if (r.is("image/jpeg") || r.is("*/*") || r.is("image/*")) {
                 return RenderRequest.JPEG;
             }
@@ -485,17 +494,21 @@ final class WadoRs {
         for (MediaRange r : wanted) {
             if (r.is("application/dicom")) {
                 LocatedInstance li = locate(ctx, study, series, sop).get(0);
-                Path file = file(li);
                 String ts = ctx.queryParam("transferSyntax");
-                ctx.status(200).contentType("application/dicom");
-                ctx.header("Content-Disposition", "attachment; filename=\"" + sop + ".dcm\"");
+                if (ts != null && !ts.equals(li.fileTsuid) && !codec.canTranscode(li.fileTsuid, ts)) {
+                    throw HttpFailure.notAcceptable("cannot give " + li.fileTsuid + " in " + ts);
+                }
                 if (ts == null || ts.equals(li.fileTsuid)) {
-                    ctx.header("Content-Length", String.valueOf(Files.size(file)));
-                    Files.copy(file, ctx.outputStream());
-                } else {
-                    if (!codec.canTranscode(li.fileTsuid, ts)) {
-                        throw HttpFailure.notAcceptable("cannot give " + li.fileTsuid + " in " + ts);
+                    try (ArchiveStorage.StoredData stored = openFile(li)) {
+                        ctx.status(200).contentType("application/dicom");
+                        ctx.header("Content-Disposition", "attachment; filename=\"" + sop + ".dcm\"");
+                        ctx.header("Content-Length", String.valueOf(stored.length));
+                        stored.in.transferTo(ctx.outputStream());
                     }
+                } else {
+                    Path file = file(li);
+                    ctx.status(200).contentType("application/dicom");
+                    ctx.header("Content-Disposition", "attachment; filename=\"" + sop + ".dcm\"");
                     try {
                         codec.transcode(file, ts, ctx.outputStream(), true);
                     } catch (CodecException e) {
@@ -520,6 +533,9 @@ final class WadoRs {
                 }
                 LocatedInstance li = locate(ctx, study, series, sop).get(0);
                 Path file = file(li);
+                if (frame != null && frame > frameCount(file)) {
+                    throw HttpFailure.notFound("no such frame: instance " + sop + " has " + frameCount(file));
+                }
                 RenderRequest rq;
                 try {
                     rq = new RenderRequest(frame == null ? 1 : frame, media, center, width, max, false);
@@ -576,6 +592,15 @@ final class WadoRs {
     }
 
     // ---- helpers ----
+
+    private ArchiveStorage.StoredData openFile(LocatedInstance li) {
+        try {
+            return storage.openFile(li);
+        } catch (IOException e) {
+            LOG.error("instance {}: {}", li.sopIuid, e.getMessage());
+            throw new HttpFailure(500, "the file of instance " + li.sopIuid + " is not readable");
+        }
+    }
 
     private Path file(LocatedInstance li) {
         try {

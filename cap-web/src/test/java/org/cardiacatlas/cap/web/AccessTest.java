@@ -46,6 +46,39 @@ class AccessTest {
     }
 
     @Test
+    void userAddFromTheCommandLineWithAPasswordFile() throws Exception {
+        Path pw = Files.createTempFile(Path.of("target"), "password", ".txt");
+        Files.writeString(pw, "cli-password-42\n");
+        String[] db = {"--db-url", WebFixture.dbUrl(), "--db-user", f.dbUser(), "--db-password", WebFixture.dbPassword(),
+            "--pacs-schema", f.pacsSchema, "--data-dir", f.dataDir.toString()};
+        // no role: refused with its usage, nothing created
+        assertEquals(2, org.cardiacatlas.cap.server.Main.run(concat(new String[] {"user", "add", "cli-user",
+            "--password-file", pw.toString()}, db)));
+        assertEquals(401, f.get("/dicom-web/studies", WebFixture.basic("cli-user", "cli-password-42"), null)
+                .statusCode());
+        assertEquals(0, org.cardiacatlas.cap.server.Main.run(concat(new String[] {"user", "add", "cli-user", "--role",
+            "researcher", "--cohorts", "ACM", "--password-file", pw.toString()}, db)));
+        // the running node knows the account at once: Basic with the file's first line
+        String cli = WebFixture.basic("cli-user", "cli-password-42");
+        assertEquals(Set.of("ACM0000101"), patientIds(f.get("/dicom-web/studies", cli, null)));
+        assertEquals(401, f.get("/dicom-web/studies", WebFixture.basic("cli-user", "cli-password-42\n"), null)
+                .statusCode());
+        assertEquals(Role.RESEARCHER, f.node.accounts().principal("cli-user").orElseThrow().role());
+        // a researcher reads but does not store
+        java.net.http.HttpRequest post = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                f.url("/dicom-web/studies"))).header("Authorization", cli)
+                .header("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=x")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("--x--\r\n")).build();
+        assertEquals(403, f.http.send(post, HttpResponse.BodyHandlers.ofString()).statusCode());
+    }
+
+    static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void refusedWithoutOrWithWrongCredentials() throws Exception {
         HttpResponse<byte[]> r = f.get("/dicom-web/studies", null, null);
         assertEquals(401, r.statusCode());

@@ -69,6 +69,16 @@ final class WebFixture {
         return db.jdbcUrl();
     }
 
+    /** The external server's password, or the embedded server's root password (its client.cnf). */
+    static synchronized String dbPassword() {
+        String pw = System.getenv("CAP_TEST_DB_PASSWORD");
+        if (pw != null) {
+            return pw;
+        }
+        dbUrl();
+        return db == null ? "" : db.rootPassword();
+    }
+
     static WebFixture start(Map<Option, String> overrides) throws IOException {
         int n = (int) (ProcessHandle.current().pid() % 100000) * 10 + (int) (System.nanoTime() % 10);
         Path dir = Path.of("target", "it", "web-" + n).toAbsolutePath();
@@ -77,9 +87,7 @@ final class WebFixture {
         o.put(Option.DB_URL, dbUrl());
         String user = System.getenv("CAP_TEST_DB_USER");
         o.put(Option.DB_USER, user == null || user.isBlank() ? "root" : user);
-        String pw = System.getenv("CAP_TEST_DB_PASSWORD");
-        // the embedded server's root password, generated at its first start (issue 10)
-        o.put(Option.DB_PASSWORD, pw != null ? pw : db != null ? db.rootPassword() : "");
+        o.put(Option.DB_PASSWORD, dbPassword());
         o.put(Option.PACS_SCHEMA, "pacs_w" + n);
         o.put(Option.XPACS_SCHEMA, "xpacs_w" + n);
         int dicom = freePort();
@@ -99,6 +107,11 @@ final class WebFixture {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    String dbUser() {
+        String user = System.getenv("CAP_TEST_DB_USER");
+        return user == null || user.isBlank() ? "root" : user;
     }
 
     String url(String path) {
