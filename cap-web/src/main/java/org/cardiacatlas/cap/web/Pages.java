@@ -30,6 +30,14 @@ final class Pages {
         r.setCharacterEncoding("UTF-8");
         r.setCacheable(true);
         engine.setTemplateResolver(r);
+        // @{/...} links: the app is served at the root, there is no servlet context path
+        engine.setLinkBuilder(new org.thymeleaf.linkbuilder.StandardLinkBuilder() {
+            @Override
+            protected String computeContextPath(org.thymeleaf.context.IExpressionContext context, String base,
+                    Map<String, Object> parameters) {
+                return "";
+            }
+        });
     }
 
     void render(Context ctx, String template, Map<String, Object> model) {

@@ -78,7 +78,8 @@ final class WebFixture {
         String user = System.getenv("CAP_TEST_DB_USER");
         o.put(Option.DB_USER, user == null || user.isBlank() ? "root" : user);
         String pw = System.getenv("CAP_TEST_DB_PASSWORD");
-        o.put(Option.DB_PASSWORD, pw == null ? "" : pw);
+        // the embedded server's root has a password of its own since its grant tables are on
+        o.put(Option.DB_PASSWORD, pw != null ? pw : db != null ? db.rootPassword() : "");
         o.put(Option.PACS_SCHEMA, "pacs_w" + n);
         o.put(Option.XPACS_SCHEMA, "xpacs_w" + n);
         int dicom = freePort();
