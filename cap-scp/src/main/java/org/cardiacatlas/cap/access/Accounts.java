@@ -218,6 +218,10 @@ public final class Accounts {
         }
         String key = cacheKey(u.getPasswordHash(), password);
         if (verified.containsKey(key)) {
+            if (!"basic".equals(method)) {
+                // a login form's or a password check's: each is a login of its own
+                Audit.event("LOGIN").with("user", name).with("method", method).with("remote", remote).write();
+            }
             return Optional.of(toPrincipal(u));
         }
         if (!BCrypt.verifyer().verify(password.toCharArray(), u.getPasswordHash().toCharArray()).verified) {

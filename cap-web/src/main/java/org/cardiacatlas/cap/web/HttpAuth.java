@@ -8,21 +8,41 @@ import org.cardiacatlas.cap.access.Accounts;
 import org.cardiacatlas.cap.access.Principal;
 
 /**
- * Who sends a request: HTTP Basic (RFC 7617) or an API token as a Bearer credential
- * (RFC 6750). A request without credentials is refused with 401 unless anonymous reading is
- * configured and the request only reads.
+ * Who sends a request: HTTP Basic (RFC 7617), an API token as a Bearer credential (RFC 6750),
+ * or the web app's session cookie ({@link WebSessions}). A request that comes with the cookie
+ * and changes anything must carry the session's CSRF token (header {@code X-CSRF-Token} or form
+ * field {@code _csrf}); Basic and Bearer requests cannot be forged by another site. A request
+ * without credentials is refused with 401 unless anonymous reading is configured and the
+ * request only reads.
  */
 final class HttpAuth {
 
     static final String PRINCIPAL = "cap.principal";
+    static final String SESSION = "cap.session";
     static final String CHALLENGE = "Basic realm=\"CAP Server\", charset=\"UTF-8\"";
+    static final String CSRF_HEADER = "X-CSRF-Token";
+    static final String CSRF_FIELD = "_csrf";
 
     private final Accounts accounts;
     private final boolean anonymousRead;
+    private final WebSessions sessions;
 
     HttpAuth(Accounts accounts, boolean anonymousRead) {
+        this(accounts, anonymousRead, new WebSessions());
+    }
+
+    HttpAuth(Accounts accounts, boolean anonymousRead, WebSessions sessions) {
         this.accounts = accounts;
         this.anonymousRead = anonymousRead;
+        this.sessions = sessions;
+    }
+
+    WebSessions sessions() {
+        return sessions;
+    }
+
+    Accounts accounts() {
+        return accounts;
     }
 
     /** The principal of the request, also left in its attributes for the request log. */
@@ -30,6 +50,21 @@ final class HttpAuth {
         String header = ctx.header("Authorization");
         String remote = ctx.ip();
         Principal p;
+        WebSessions.Session session = header == null || header.isBlank() ? sessions.get(ctx.cookie(WebSessions.COOKIE))
+                : null;
+        if (session != null) {
+            Optional<Principal> o = accounts.principal(session.user);
+            if (o.isEmpty()) {
+                sessions.remove(session.id);
+                throw unauthorized("your account no longer exists");
+            }
+            ctx.attribute(SESSION, session);
+            ctx.attribute(PRINCIPAL, o.get());
+            if (!safe(ctx)) {
+                checkCsrf(ctx, session);
+            }
+            return o.get();
+        }
         if (header == null || header.isBlank()) {
             String m = ctx.method().name();
             if (anonymousRead && (m.equals("GET") || m.equals("HEAD"))) {
@@ -63,6 +98,34 @@ final class HttpAuth {
 
     static Principal principal(Context ctx) {
         return ctx.attribute(PRINCIPAL);
+    }
+
+    static WebSessions.Session session(Context ctx) {
+        return ctx.attribute(SESSION);
+    }
+
+    static boolean safe(Context ctx) {
+        String m = ctx.method().name();
+        return m.equals("GET") || m.equals("HEAD") || m.equals("OPTIONS");
+    }
+
+    /**
+     * The session's CSRF token must come with every change made with the cookie: from htmx and
+     * the pages' scripts as a header, from plain forms as a field. The form is only read when
+     * the request is a form (never a STOW-RS body).
+     */
+    static void checkCsrf(Context ctx, WebSessions.Session session) {
+        String token = ctx.header(CSRF_HEADER);
+        if (token == null) {
+            String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase();
+            if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data")) {
+                token = ctx.formParam(CSRF_FIELD);
+            }
+        }
+        if (!WebSessions.sameToken(token, session.csrf)) {
+            throw new HttpFailure(403, "this change came without the page's security token (CSRF): reload the page"
+                    + " and try again");
+        }
     }
 
     private static HttpFailure unauthorized(String reason) {

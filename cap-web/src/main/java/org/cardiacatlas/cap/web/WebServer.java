@@ -14,6 +14,7 @@ import org.cardiacatlas.cap.access.Principal;
 import org.cardiacatlas.cap.common.Audit;
 import org.cardiacatlas.cap.common.CapConfig;
 import org.cardiacatlas.cap.common.DicomServiceException;
+import org.cardiacatlas.cap.query.PacsQuery;
 import org.cardiacatlas.cap.server.CapServer;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.EofException;
@@ -62,7 +63,8 @@ public final class WebServer implements AutoCloseable {
         }
         String bind = config.get(CapConfig.Option.HTTP_BIND).trim();
         long maxRequest = config.integer(CapConfig.Option.HTTP_MAX_REQUEST_MB) * 1024L * 1024L;
-        HttpAuth auth = new HttpAuth(node.accounts(), config.bool(CapConfig.Option.HTTP_ANONYMOUS_READ));
+        HttpAuth auth = new HttpAuth(node.accounts(), config.bool(CapConfig.Option.HTTP_ANONYMOUS_READ),
+                new WebSessions());
         Set<String> corsOrigins = new TreeSet<>();
         for (String o : config.get(CapConfig.Option.HTTP_CORS_ORIGINS).split(",")) {
             if (!o.isBlank()) {
@@ -101,6 +103,13 @@ public final class WebServer implements AutoCloseable {
             }
             // Jetty's request log runs when the response is complete: the byte count is final
             cfg.jetty.modifyServer(server -> server.setRequestLog(WebServer::logRequest));
+            // the web app's scripts and styles, and htmx and uPlot from their WebJars
+            cfg.staticFiles.add(sf -> {
+                sf.hostedPath = "/static";
+                sf.directory = "/static";
+                sf.location = io.javalin.http.staticfiles.Location.CLASSPATH;
+            });
+            cfg.staticFiles.enableWebjars();
         });
 
         app.before(ctx -> {
@@ -122,6 +131,17 @@ public final class WebServer implements AutoCloseable {
                 MDC.put("assoc", "http-" + ctx.attribute(REQUEST_ID) + " " + p.name() + "@" + ctx.ip());
             });
         }
+        // the web app and its API: a session cookie (or Basic, or a token) for all but the login
+        // form, static files and the OpenAPI file
+        app.before(ctx -> {
+            String path = ctx.path();
+            if (path.startsWith("/dicom-web") || path.equals("/wado") || WebApp.isPublic(path)
+                    || ctx.method() == HandlerType.OPTIONS) {
+                return;
+            }
+            Principal p = auth.authenticate(ctx);
+            MDC.put("assoc", "http-" + ctx.attribute(REQUEST_ID) + " " + p.name() + "@" + ctx.ip());
+        });
         app.options("/dicom-web/*", ctx -> ctx.status(corsOrigins.isEmpty() ? 405 : 204));
 
         app.exception(HttpFailure.class, (e, ctx) -> fail(ctx, e.status(), e.getMessage(), e.getCause()));
@@ -137,11 +157,15 @@ public final class WebServer implements AutoCloseable {
         });
         app.error(404, ctx -> {
             if (ctx.result() == null) {
-                ctx.contentType("text/plain; charset=utf-8").result("no such resource: " + ctx.path());
+                fail(ctx, 404, "no such page or resource: " + ctx.path(), null);
             }
         });
 
         new DicomWebRoutes(node, maxRequest).register(app);
+        ArchiveBrowser archive = new ArchiveBrowser(new PacsQuery(node.database().sessions(), config.aet(), 0,
+                config.bool(CapConfig.Option.CASE_SENSITIVE_NAMES)), node.retrieve(), node.storage(), node.access());
+        new WebApp(auth, node.access(), archive).register(app);
+        new RestApi(auth, node.access(), archive).register(app);
 
         app.start();
         WebServer ws = new WebServer(app);
@@ -194,16 +218,36 @@ public final class WebServer implements AutoCloseable {
             LOG.warn("{} {} -> {}: {}", ctx.method(), ctx.path(), status, reason);
         }
         ctx.attribute("cap.reason", reason);
-        if (status == 401) {
-            ctx.header("WWW-Authenticate", HttpAuth.CHALLENGE);
-        }
         try {
             ctx.res().resetBuffer();
         } catch (IllegalStateException committed) {
             // the response has begun (a multipart stream): the status cannot change any more
             return;
         }
-        ctx.status(status).contentType("text/plain; charset=utf-8").result(reason == null ? "" : reason);
+        String path = ctx.path();
+        if (path.startsWith("/api/")) {
+            // scripts read JSON; a Basic challenge would make a browser ask for a password
+            if (status == 401) {
+                ctx.header("WWW-Authenticate", "Bearer realm=\"CAP Server\"");
+            }
+            ctx.status(status).contentType("application/json").result(RestApi.JSON.createObjectNode()
+                    .put("error", reason == null ? "" : reason).put("status", status).toString());
+        } else if (path.startsWith("/dicom-web") || path.equals("/wado")) {
+            if (status == 401) {
+                ctx.header("WWW-Authenticate", HttpAuth.CHALLENGE);
+            }
+            ctx.status(status).contentType("text/plain; charset=utf-8").result(reason == null ? "" : reason);
+        } else if (status == 401 && HttpAuth.safe(ctx)) {
+            // a page: log in first, then come back
+            ctx.redirect(WebApp.loginRedirect(ctx), io.javalin.http.HttpStatus.SEE_OTHER);
+        } else {
+            try {
+                Pages.INSTANCE.error(ctx, status, reason);
+            } catch (RuntimeException e) {
+                LOG.error("error page failed: {}", e.toString(), e);
+                ctx.status(status).contentType("text/plain; charset=utf-8").result(reason == null ? "" : reason);
+            }
+        }
     }
 
     /** The DIMSE statuses of the shared units, as HTTP statuses. */

@@ -1,0 +1,342 @@
+package org.cardiacatlas.cap.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.DicomInputStream;
+import com.pixelmed.dicom.TagFromName;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.cardiacatlas.cap.tools.SyntheticStudies;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The web app's REST API, ZIP downloads, login sessions and CSRF through the JDK's HttpClient:
+ * what a script and the pages' requests see, role by role and cohort by cohort.
+ */
+class WebAppApiTest {
+
+    static WebAppData d;
+    static WebFixture f;
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void data() throws Exception {
+        d = WebAppData.shared();
+        f = d.f;
+    }
+
+    static JsonNode json(HttpResponse<byte[]> r) throws Exception {
+        assertEquals("application/json", r.headers().firstValue("Content-Type").orElse(""), new String(r.body()));
+        return JSON.readTree(r.body());
+    }
+
+    static Set<String> patientIds(JsonNode page) {
+        Set<String> s = new TreeSet<>();
+        page.path("items").forEach(n -> s.add(n.path("patientId").asText()));
+        return s;
+    }
+
+    @Test
+    void unauthenticatedRequestsAreRefused() throws Exception {
+        HttpResponse<byte[]> r = f.get("/api/studies", null, null);
+        assertEquals(401, r.statusCode());
+        assertEquals("authentication required", json(r).path("error").asText());
+        assertTrue(r.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
+        // a page sends the browser to the login form, and back afterwards
+        HttpResponse<byte[]> page = f.get("/studies?PatientID=WAD*", null, null);
+        assertEquals(303, page.statusCode());
+        assertEquals("/login?next=%2Fstudies%3FPatientID%3DWAD*", page.headers().firstValue("Location").orElse(""));
+        // changes without any credentials: refused, nothing done
+        HttpResponse<String> post = f.http.send(HttpRequest.newBuilder(URI.create(f.url("/api/account/tokens")))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, post.statusCode());
+        HttpResponse<String> form = f.http.send(HttpRequest.newBuilder(URI.create(f.url("/admin/users")))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("name=intruder&role=admin&password=intruder-1")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, form.statusCode());
+        assertTrue(form.body().contains("authentication required"), form.body());
+        assertTrue(f.node.accounts().principal("intruder").isEmpty());
+        // the OpenAPI file needs no login
+        JsonNode api = json(f.get("/api/openapi.json", null, null));
+        assertEquals("3.0.3", api.path("openapi").asText());
+        for (String p : List.of("/api/studies", "/api/patients", "/api/studies/{study}", "/api/account/tokens",
+                "/api/studies/{study}/zip", "/api/users")) {
+            assertTrue(api.path("paths").has(p), p);
+        }
+    }
+
+    @Test
+    void loginSessionCookieAndCsrf() throws Exception {
+        // the cookie: HttpOnly, SameSite, a new one per login
+        HttpResponse<String> r = f.http.send(HttpRequest.newBuilder(URI.create(f.url("/login")))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("username=" + WebAppData.CURATOR + "&password="
+                        + WebAppData.PASSWORD)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(302, r.statusCode());
+        String cookie = r.headers().firstValue("Set-Cookie").orElse("");
+        assertTrue(cookie.startsWith("CAPSESSION=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+                cookie);
+        // a wrong password: the form again with a readable message, no cookie
+        HttpResponse<String> bad = f.http.send(HttpRequest.newBuilder(URI.create(f.url("/login")))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("username=" + WebAppData.CURATOR + "&password=wrong-pass-9"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, bad.statusCode());
+        assertTrue(bad.body().contains("Wrong user name or password."));
+        assertTrue(bad.headers().firstValue("Set-Cookie").isEmpty());
+        // a login posted from another site
+        HttpResponse<String> cross = f.http.send(HttpRequest.newBuilder(URI.create(f.url("/login")))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Origin", "http://evil.example")
+                .POST(HttpRequest.BodyPublishers.ofString("username=" + WebAppData.CURATOR + "&password="
+                        + WebAppData.PASSWORD)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, cross.statusCode());
+
+        WebAppData.Session s = d.login(WebAppData.CURATOR);
+        assertEquals("curator", JSON.readTree(s.get("/api/me").body()).path("role").asText());
+        int before = f.node.accounts().tokens(WebAppData.CURATOR).size();
+        // with the cookie but without the CSRF token (as a forged cross-site request would be): refused
+        assertEquals(403, s.send("POST", "/api/account/tokens", "application/json", "{\"label\":\"x\"}", null)
+                .statusCode());
+        assertEquals(403, s.send("POST", "/api/account/tokens", "application/json", "{\"label\":\"x\"}", "wrong")
+                .statusCode());
+        HttpResponse<String> form = s.send("POST", "/account/tokens", "application/x-www-form-urlencoded", "label=x",
+                null);
+        assertEquals(403, form.statusCode());
+        assertTrue(form.body().contains("security token (CSRF)"), form.body());
+        assertEquals(before, f.node.accounts().tokens(WebAppData.CURATOR).size());
+        // with it: done
+        HttpResponse<String> ok = s.send("POST", "/account/tokens", "application/x-www-form-urlencoded",
+                "label=form&_csrf=" + s.csrf, null);
+        assertEquals(200, ok.statusCode());
+        assertTrue(ok.body().contains("id=\"new-token\""));
+        assertEquals(before + 1, f.node.accounts().tokens(WebAppData.CURATOR).size());
+
+        // logout needs the token too, then the session is gone
+        assertEquals(403, s.send("POST", "/logout", "application/x-www-form-urlencoded", "", null).statusCode());
+        assertEquals(302, s.send("POST", "/logout", "application/x-www-form-urlencoded", "_csrf=" + s.csrf, null)
+                .statusCode());
+        assertEquals(401, s.get("/api/me").statusCode());
+        assertEquals(303, s.get("/studies").statusCode());
+    }
+
+    @Test
+    void tokensAreShownOnceAndRevocable() throws Exception {
+        WebAppData.Session s = d.login(WebAppData.RESEARCHER);
+        HttpResponse<String> c = s.send("POST", "/api/account/tokens", "application/json", "{\"label\":\"script\"}",
+                s.csrf);
+        assertEquals(201, c.statusCode(), c.body());
+        String token = JSON.readTree(c.body()).path("token").asText();
+        assertTrue(token.startsWith("cap_"));
+        JsonNode list = JSON.readTree(s.get("/api/account/tokens").body());
+        long id = -1;
+        for (JsonNode t : list) {
+            assertFalse(t.toString().contains(token), "a listed token never shows its value");
+            if (t.path("label").asText().equals("script")) {
+                id = t.path("id").asLong();
+            }
+        }
+        assertTrue(id > 0);
+        assertEquals(Set.of("WAD0000101", "WAD0000201"), patientIds(json(f.get("/api/studies?PatientID=WA*",
+                "Bearer " + token, null))));
+        assertEquals(204, s.send("DELETE", "/api/account/tokens/" + id, null, null, s.csrf).statusCode());
+        assertEquals(401, f.get("/api/studies", "Bearer " + token, null).statusCode());
+        assertEquals(404, s.send("DELETE", "/api/account/tokens/" + id, null, null, s.csrf).statusCode());
+    }
+
+    @Test
+    void researcherNeverSeesAnotherCohort() throws Exception {
+        WebAppData.Session s = d.login(WebAppData.RESEARCHER);
+        String wam = d.wam.get(0).studyInstanceUid();
+        String wamSeries = d.wam.get(0).seriesInstanceUids().get(0);
+        String wad = d.wad.get(0).studyInstanceUid();
+        // lists: REST and pages
+        assertEquals(Set.of("WAD0000101", "WAD0000201"), patientIds(json(s.get("/api/studies?PatientID=WA*"))));
+        assertEquals(Set.of(), patientIds(json(s.get("/api/studies?PatientID=WAM*"))));
+        assertEquals(Set.of("WAD0000101", "WAD0000201"), patientIds(json(s.get("/api/patients?PatientID=WA*"))));
+        String list = new String(s.get("/studies?PatientID=WA*").body());
+        assertTrue(list.contains("WAD0000101") && !list.contains("WAM0000101"), list);
+        String plist = new String(s.get("/patients?PatientID=WA*").body());
+        assertTrue(plist.contains("WAD0000201") && !plist.contains("WAM0000101"), plist);
+        // the admin sees both
+        assertEquals(Set.of("WAD0000101", "WAD0000201", "WAM0000101"), patientIds(json(f.get("/api/studies?PatientID=WA*",
+                f.admin(), null))));
+        // single objects: the same 404 as for what does not exist
+        assertEquals(404, s.get("/api/studies/" + wam).statusCode());
+        assertEquals(404, s.get("/studies/" + wam).statusCode());
+        assertTrue(new String(s.get("/studies/" + wam).body()).contains("no such study"));
+        assertEquals(404, s.get("/studies/" + wam + "/series/" + wamSeries).statusCode());
+        assertEquals(404, s.get("/api/studies/" + wam + "/series/" + wamSeries + "/instances").statusCode());
+        assertEquals(404, s.get("/api/studies/" + wam + "/zip").statusCode());
+        assertEquals(404, s.get("/api/studies/" + wam + "/series/" + wamSeries + "/zip").statusCode());
+        // DICOMweb with the same session cookie
+        assertEquals("[]", new String(s.get("/dicom-web/studies?PatientID=WAM*").body()));
+        assertEquals(404, s.get("/dicom-web/studies/" + wam + "/series/" + wamSeries + "/thumbnail").statusCode());
+        assertEquals(404, s.get("/dicom-web/studies/" + wam + "/metadata").statusCode());
+        assertEquals(404, s.get("/dicom-web/studies/" + wam).statusCode());
+        // what is theirs they get
+        assertEquals(200, s.get("/api/studies/" + wad).statusCode());
+        assertEquals(200, s.get("/studies/" + wad).statusCode());
+        HttpResponse<byte[]> thumb = s.get("/dicom-web/studies/" + wad + "/series/" + d.wad.get(0).seriesInstanceUids()
+                .get(0) + "/thumbnail");
+        assertEquals(200, thumb.statusCode());
+    }
+
+    @Test
+    void zipOfStudyAndSeriesIsTheStoredFiles() throws Exception {
+        WebAppData.Session s = d.login(WebAppData.RESEARCHER);
+        SyntheticStudies.StudyInfo st = d.wad.get(1);
+        HttpResponse<byte[]> r = s.get("/api/studies/" + st.studyInstanceUid() + "/zip");
+        assertEquals(200, r.statusCode(), new String(r.body()));
+        assertEquals("application/zip", r.headers().firstValue("Content-Type").orElse(""));
+        assertTrue(r.headers().firstValue("Content-Disposition").orElse("").contains(".zip"));
+        Set<String> series = new HashSet<>();
+        int n = 0;
+        try (ZipInputStream z = new ZipInputStream(new ByteArrayInputStream(r.body()))) {
+            for (ZipEntry e = z.getNextEntry(); e != null; e = z.getNextEntry()) {
+                assertTrue(e.getName().startsWith(st.patientId() + "/" + st.studyInstanceUid() + "/"), e.getName());
+                AttributeList a = new AttributeList();
+                a.read(new DicomInputStream(new ByteArrayInputStream(z.readAllBytes())));
+                assertEquals(st.patientId(), a.get(TagFromName.PatientID).getSingleStringValueOrEmptyString());
+                assertTrue(e.getName().endsWith(a.get(TagFromName.SOPInstanceUID).getSingleStringValueOrEmptyString()
+                        + ".dcm"));
+                series.add(a.get(TagFromName.SeriesInstanceUID).getSingleStringValueOrEmptyString());
+                n++;
+            }
+        }
+        assertEquals(st.instances(), n);
+        assertEquals(new HashSet<>(st.seriesInstanceUids()), series);
+        // one series
+        String se = st.seriesInstanceUids().get(1);
+        HttpResponse<byte[]> one = f.get("/api/studies/" + st.studyInstanceUid() + "/series/" + se + "/zip", f.admin(),
+                null);
+        assertEquals(200, one.statusCode());
+        int m = 0;
+        try (ZipInputStream z = new ZipInputStream(new ByteArrayInputStream(one.body()))) {
+            for (ZipEntry e = z.getNextEntry(); e != null; e = z.getNextEntry()) {
+                assertTrue(e.getName().contains("/" + se + "/"));
+                m++;
+            }
+        }
+        assertEquals(3, m);
+        assertEquals(400, f.get("/api/studies/not-a-uid/zip", f.admin(), null).statusCode());
+    }
+
+    @Test
+    void searchPagesAndStudyDetail() throws Exception {
+        JsonNode p1 = json(f.get("/api/studies?PatientID=WA*&limit=2", f.admin(), null));
+        assertEquals(2, p1.path("items").size());
+        assertTrue(p1.path("more").asBoolean());
+        JsonNode p2 = json(f.get("/api/studies?PatientID=WA*&limit=2&offset=2", f.admin(), null));
+        assertEquals(1, p2.path("items").size());
+        assertFalse(p2.path("more").asBoolean());
+        Set<String> all = new HashSet<>(patientIds(p1));
+        all.addAll(patientIds(p2));
+        assertEquals(3, all.size());
+        // C-FIND matching: name wildcard, date range, modality
+        SyntheticStudies.StudyInfo st = d.wad.get(0);
+        String date = st.studyDate().toString().replace("-", "");
+        assertEquals(Set.of(st.patientId()), patientIds(json(f.get("/api/studies?PatientID=WAD*&StudyDate=" + date + "-"
+                + date, f.admin(), null))));
+        assertEquals(3, json(f.get("/api/studies?PatientID=WA*&ModalitiesInStudy=MR", f.admin(), null)).path("items")
+                .size());
+        assertEquals(0, json(f.get("/api/studies?PatientID=WA*&ModalitiesInStudy=CT", f.admin(), null)).path("items")
+                .size());
+        HttpResponse<byte[]> bad = f.get("/api/studies?Nonsense=1", f.admin(), null);
+        assertEquals(400, bad.statusCode());
+        assertTrue(json(bad).path("error").asText().contains("unknown search key"));
+        JsonNode detail = json(f.get("/api/studies/" + st.studyInstanceUid(), f.admin(), null));
+        assertEquals(2, detail.path("series").size());
+        assertTrue(detail.path("dicomweb").asText().endsWith("/dicom-web/studies/" + st.studyInstanceUid()));
+        JsonNode inst = json(f.get("/api/studies/" + st.studyInstanceUid() + "/series/" + st.seriesInstanceUids().get(0)
+                + "/instances", f.admin(), null));
+        assertEquals(3, inst.size());
+        assertEquals(64, inst.get(0).path("rows").asInt());
+    }
+
+    @Test
+    void passwordChangeAndAudit() throws Exception {
+        f.node.accounts().add("wa-pw", org.cardiacatlas.cap.access.Role.RESEARCHER, List.of("WAD"), "first-pass-1", "test");
+        try (LogCapture logs = new LogCapture()) {
+            WebAppData.Session a = loginAs("wa-pw", "first-pass-1");
+            WebAppData.Session b = loginAs("wa-pw", "first-pass-1");
+            assertEquals(403, a.send("POST", "/api/account/password", "application/json",
+                    "{\"current\":\"wrong-pass\",\"password\":\"second-pass-2\"}", a.csrf).statusCode());
+            HttpResponse<String> shortPw = a.send("POST", "/api/account/password", "application/json",
+                    "{\"current\":\"first-pass-1\",\"password\":\"short\"}", a.csrf);
+            assertEquals(400, shortPw.statusCode());
+            assertTrue(shortPw.body().contains("at least 8"), shortPw.body());
+            assertEquals(204, a.send("POST", "/api/account/password", "application/json",
+                    "{\"current\":\"first-pass-1\",\"password\":\"second-pass-2\"}", a.csrf).statusCode());
+            // this session goes on, the other one has ended
+            assertEquals(200, a.get("/api/me").statusCode());
+            assertEquals(401, b.get("/api/me").statusCode());
+            assertEquals(401, f.get("/api/me", WebFixture.basic("wa-pw", "first-pass-1"), null).statusCode());
+            assertEquals(200, f.get("/api/me", WebFixture.basic("wa-pw", "second-pass-2"), null).statusCode());
+            List<String> audit = logs.audit();
+            assertTrue(audit.stream().anyMatch(l -> l.contains("\"op\":\"LOGIN\"") && l.contains("\"method\":\"form\"")
+                    && l.contains("wa-pw")), audit.toString());
+            assertTrue(audit.stream().filter(l -> l.contains("\"op\":\"LOGIN\"") && l.contains("\"method\":\"form\"")
+                    && l.contains("wa-pw")).count() >= 2, "every login is a record, also with a known password");
+            assertTrue(audit.stream().anyMatch(l -> l.contains("\"op\":\"LOGIN-FAILED\"") && l.contains("wa-pw")),
+                    audit.toString());
+            assertTrue(audit.stream().anyMatch(l -> l.contains("\"op\":\"USER-PASSWD\"") && l.contains("wa-pw")),
+                    audit.toString());
+            for (String l : audit) {
+                assertFalse(l.contains("first-pass-1") || l.contains("second-pass-2"), l);
+            }
+        }
+    }
+
+    @Test
+    void usersAreForAdminsOnly() throws Exception {
+        WebAppData.Session r = d.login(WebAppData.RESEARCHER);
+        assertEquals(403, r.get("/api/users").statusCode());
+        assertEquals(403, r.get("/admin/users").statusCode());
+        assertEquals(403, r.send("POST", "/api/users", "application/json",
+                "{\"name\":\"x1\",\"role\":\"admin\",\"password\":\"xxxxxxxx1\"}", r.csrf).statusCode());
+        WebAppData.Session a = d.login("admin");
+        assertEquals(201, a.send("POST", "/api/users", "application/json",
+                "{\"name\":\"wa-new\",\"role\":\"researcher\",\"cohorts\":[\"WAM\"],\"password\":\"new-pass-11\"}",
+                a.csrf).statusCode());
+        assertEquals(Set.of("WAM0000101"), patientIds(json(f.get("/api/studies?PatientID=WA*",
+                WebFixture.basic("wa-new", "new-pass-11"), null))));
+        HttpResponse<String> bad = a.send("POST", "/api/users", "application/json",
+                "{\"name\":\"wa-bad\",\"role\":\"boss\",\"password\":\"new-pass-11\"}", a.csrf);
+        assertEquals(400, bad.statusCode());
+        assertTrue(bad.body().contains("role must be"), bad.body());
+        assertEquals(204, a.send("DELETE", "/api/users/wa-new", null, null, a.csrf).statusCode());
+        assertEquals(401, f.get("/api/studies", WebFixture.basic("wa-new", "new-pass-11"), null).statusCode());
+    }
+
+    private WebAppData.Session loginAs(String user, String password) throws Exception {
+        // WebAppData.login knows the fixture's passwords; this one is the test's own
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().cookieHandler(new java.net.CookieManager())
+                .followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(f.url("/login")))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("username=" + user + "&password=" + password)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(302, r.statusCode());
+        String page = http.send(HttpRequest.newBuilder(URI.create(f.url("/account"))).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"csrf-token\" content=\"([^\"]+)\"").matcher(page);
+        assertTrue(m.find());
+        return d.new Session(http, m.group(1));
+    }
+}

@@ -1,0 +1,255 @@
+package org.cardiacatlas.cap.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import org.cardiacatlas.cap.tools.SyntheticStudies;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The web app in a real browser: Debian's headless Chromium driven by its chromium-driver
+ * through Selenium WebDriver, against the shared node. Screenshots of the main pages go to
+ * target/screenshots/.
+ */
+class WebAppBrowserTest {
+
+    static WebAppData d;
+    static WebFixture f;
+    static WebDriver browser;
+    static final Path SHOTS = Path.of("target", "screenshots");
+
+    @BeforeAll
+    static void start() throws Exception {
+        d = WebAppData.shared();
+        f = d.f;
+        Files.createDirectories(SHOTS);
+        ChromeOptions o = new ChromeOptions();
+        o.setBinary(System.getProperty("chromium.binary", "/usr/bin/chromium"));
+        o.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--window-size=1280,900", "--lang=en");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(System.getProperty("chromedriver.binary", "/usr/bin/chromedriver")))
+                .build();
+        browser = new ChromeDriver(service, o);
+        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    static void open(String path) {
+        browser.get(f.url(path));
+    }
+
+    static void login(String user) {
+        browser.manage().deleteAllCookies();
+        open("/login");
+        browser.findElement(By.id("username")).sendKeys(user);
+        browser.findElement(By.id("password")).sendKeys(d.password(user));
+        browser.findElement(By.id("login")).click();
+        waitFor(() -> !browser.getCurrentUrl().contains("/login"));
+    }
+
+    static void waitFor(java.util.function.BooleanSupplier condition) {
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(b -> condition.getAsBoolean());
+    }
+
+    static void shot(String name) throws Exception {
+        File png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        Files.copy(png.toPath(), SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    static String text() {
+        return browser.findElement(By.tagName("body")).getText();
+    }
+
+    static Object js(String script, Object... args) {
+        return ((JavascriptExecutor) browser).executeAsyncScript(script, args);
+    }
+
+    /** Whether every image of the page has loaded with pixels (thumbnails, the viewer). */
+    static boolean imagesLoaded(String css) {
+        List<WebElement> imgs = browser.findElements(By.cssSelector(css));
+        if (imgs.isEmpty()) {
+            return false;
+        }
+        for (WebElement i : imgs) {
+            Object ok = ((JavascriptExecutor) browser).executeScript(
+                    "return arguments[0].complete && arguments[0].naturalWidth > 0", i);
+            if (!Boolean.TRUE.equals(ok)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Test
+    void eachRoleLogsInAndSeesTheStudies() throws Exception {
+        for (String user : List.of("admin", WebAppData.CURATOR, WebAppData.RESEARCHER)) {
+            login(user);
+            open("/studies?PatientID=WA*");
+            String t = text();
+            assertTrue(t.contains(user), t);
+            assertTrue(t.contains("WAD0000101"), t);
+            assertEquals(user.equals("admin"), t.contains("Users"), "only the admin has the users page");
+            assertEquals(!user.equals(WebAppData.RESEARCHER), t.contains("WAM0000101"), t);
+            shot("studies-" + (user.equals("admin") ? "admin" : user.substring(3)));
+            browser.findElement(By.id("logout")).click();
+            waitFor(() -> browser.getCurrentUrl().contains("/login"));
+            open("/studies");
+            assertTrue(browser.getCurrentUrl().contains("/login?next="), browser.getCurrentUrl());
+        }
+        // a wrong password: a readable message
+        browser.manage().deleteAllCookies();
+        open("/login");
+        browser.findElement(By.id("username")).sendKeys(WebAppData.RESEARCHER);
+        browser.findElement(By.id("password")).sendKeys("not-my-password");
+        browser.findElement(By.id("login")).click();
+        assertEquals("Wrong user name or password.", browser.findElement(By.id("login-error")).getText());
+        shot("login-failed");
+    }
+
+    @Test
+    void researcherLimitedToOneCohort() throws Exception {
+        login(WebAppData.RESEARCHER);
+        // lists
+        open("/patients?search=1&PatientID=WA*");
+        assertTrue(text().contains("WAD0000201") && !text().contains("WAM"), text());
+        shot("patients-researcher");
+        open("/studies?PatientID=WAM*");
+        assertTrue(browser.findElements(By.id("no-studies")).size() == 1, text());
+        // a page of the other cohort, by its UID
+        String wam = d.wam.get(0).studyInstanceUid();
+        open("/studies/" + wam);
+        assertEquals("no such study", browser.findElement(By.id("error-reason")).getText());
+        shot("study-other-cohort");
+        // REST, DICOMweb and the ZIP, with the browser's own session
+        String results = (String) js("var done = arguments[arguments.length - 1]; var s = arguments[0];"
+                + "Promise.all(['/api/studies/' + s, '/dicom-web/studies/' + s + '/metadata', '/api/studies/' + s + '/zip',"
+                + " '/dicom-web/studies?PatientID=WAM*'].map(function (u) {"
+                + "  return fetch(u, {credentials: 'same-origin'}).then(function (r) { return r.text().then(function (t) {"
+                + "    return r.status + ':' + t.length; }); }); })).then(function (a) { done(a.join(' ')); });", wam);
+        String[] parts = results.split(" ");
+        assertTrue(parts[0].startsWith("404:"), results);
+        assertTrue(parts[1].startsWith("404:"), results);
+        assertTrue(parts[2].startsWith("404:"), results);
+        assertEquals("200:2", parts[3], results);
+    }
+
+    @Test
+    void studyPageThumbnailsViewerAndZip() throws Exception {
+        login(WebAppData.RESEARCHER);
+        SyntheticStudies.StudyInfo st = d.wad.get(0);
+        open("/studies?PatientID=" + st.patientId());
+        browser.findElement(By.cssSelector("a.study-link")).click();
+        waitFor(() -> browser.getCurrentUrl().contains("/studies/" + st.studyInstanceUid()));
+        assertEquals(st.patientId(), browser.findElement(By.id("patient-id")).getText());
+        assertTrue(browser.findElement(By.id("dicomweb-url")).getText()
+                .endsWith("/dicom-web/studies/" + st.studyInstanceUid()));
+        assertEquals(2, browser.findElements(By.cssSelector("#series .card")).size());
+        waitFor(() -> imagesLoaded("#series img"));
+        shot("study");
+        String zip = browser.findElement(By.id("zip-study")).getAttribute("href");
+        assertTrue(zip.endsWith("/api/studies/" + st.studyInstanceUid() + "/zip"), zip);
+        String zipAnswer = (String) js("var done = arguments[arguments.length - 1];"
+                + "fetch(arguments[0], {credentials: 'same-origin'}).then(function (r) { return r.arrayBuffer()"
+                + ".then(function (b) { var u = new Uint8Array(b); done(r.status + ' ' + r.headers.get('Content-Type') + ' '"
+                + " + String.fromCharCode(u[0], u[1])); }); });", zip);
+        assertEquals("200 application/zip PK", zipAnswer);
+        // the viewer
+        browser.findElement(By.linkText("View")).click();
+        waitFor(() -> imagesLoaded("#view"));
+        String first = browser.findElement(By.id("view")).getAttribute("src");
+        assertTrue(first.contains("/frames/1/rendered"), first);
+        shot("viewer");
+        // the next image
+        browser.findElement(By.tagName("body")).sendKeys(org.openqa.selenium.Keys.ARROW_RIGHT);
+        waitFor(() -> !browser.findElement(By.id("view")).getAttribute("src").equals(first) && imagesLoaded("#view"));
+        assertEquals("2", browser.findElement(By.id("image-label")).getText());
+        // window/level through the rendered route's window parameter
+        WebElement wc = browser.findElement(By.id("wc"));
+        WebElement ww = browser.findElement(By.id("ww"));
+        wc.sendKeys("100");
+        ww.sendKeys("200");
+        ww.sendKeys(org.openqa.selenium.Keys.TAB);
+        waitFor(() -> browser.findElement(By.id("view")).getAttribute("src").contains("window=100%2C200")
+                && imagesLoaded("#view"));
+        assertTrue(browser.findElement(By.id("view-error")).getAttribute("hidden") != null);
+        shot("viewer-window");
+    }
+
+    @Test
+    void accountPasswordAndTokens() throws Exception {
+        login(WebAppData.CURATOR);
+        open("/account");
+        browser.findElement(By.id("token-label")).sendKeys("browser");
+        browser.findElement(By.id("create-token")).click();
+        String token = browser.findElement(By.id("new-token")).getText();
+        assertTrue(token.startsWith("cap_"), token);
+        shot("account-token");
+        open("/account");
+        assertFalse(text().contains(token), "a token is shown once");
+        assertEquals(200, f.get("/api/me", "Bearer " + token, null).statusCode());
+        List<WebElement> revoke = browser.findElements(By.cssSelector("button[id^=revoke-]"));
+        revoke.get(revoke.size() - 1).click();
+        waitFor(() -> browser.getCurrentUrl().endsWith("/account"));
+        assertEquals(401, f.get("/api/me", "Bearer " + token, null).statusCode());
+        // a change without the CSRF token, from the page's own origin: refused
+        String answer = (String) js("var done = arguments[arguments.length - 1];"
+                + "fetch('/account/tokens', {method: 'POST', credentials: 'same-origin', headers: {'Content-Type':"
+                + " 'application/x-www-form-urlencoded'}, body: 'label=forged'}).then(function (r) { return r.text()"
+                + ".then(function (t) { done(r.status + ' ' + t); }); });");
+        assertTrue(answer.startsWith("403 ") && answer.contains("CSRF"), answer);
+        // a wrong current password: a readable message
+        browser.findElement(By.id("current")).sendKeys("not-the-password");
+        browser.findElement(By.id("new-password")).sendKeys("another-pass-1");
+        browser.findElement(By.id("confirm")).sendKeys("another-pass-1");
+        browser.findElement(By.id("change-password")).click();
+        assertEquals("the current password is wrong", browser.findElement(By.id("error")).getText());
+    }
+
+    @Test
+    void adminManagesUsers() throws Exception {
+        login("admin");
+        open("/admin/users");
+        browser.findElement(By.id("new-name")).sendKeys("wa-browser");
+        browser.findElement(By.id("new-cohorts")).sendKeys("WAM");
+        browser.findElement(By.id("new-password")).sendKeys("browser-pass-1");
+        browser.findElement(By.id("add-user")).click();
+        assertEquals("User wa-browser added.", browser.findElement(By.id("message")).getText());
+        assertTrue(f.node.accounts().principal("wa-browser").orElseThrow().cohorts().contains("WAM"));
+        shot("users");
+        // errors are sentences
+        browser.findElement(By.id("new-name")).sendKeys("wa-browser");
+        browser.findElement(By.id("new-password")).sendKeys("browser-pass-1");
+        browser.findElement(By.id("add-user")).click();
+        assertEquals("user 'wa-browser' exists", browser.findElement(By.id("error")).getText());
+        // the researcher has no such page
+        login(WebAppData.RESEARCHER);
+        open("/admin/users");
+        assertEquals("this is for administrators only", browser.findElement(By.id("error-reason")).getText());
+    }
+}
