@@ -63,7 +63,7 @@ class TlsTest {
         server = ServerFixture.start(Map.of(Option.TLS_PORT, String.valueOf(TestDatabase.freePort()),
                 Option.TLS_KEYSTORE, keys.resolve("node.p12").toString(), Option.TLS_KEYSTORE_PASSWORD, "node-pw",
                 Option.TLS_TRUSTSTORE, keys.resolve("trust.p12").toString(), Option.TLS_TRUSTSTORE_PASSWORD, "trust-pw",
-                Option.TLS_CLIENT_AUTH, "true"));
+                Option.TLS_CLIENT_AUTH, "true", Option.ASSOCIATE_TIMEOUT, "4"));
     }
 
     @AfterAll
@@ -226,6 +226,38 @@ class TlsTest {
             assertTrue(protocol.equals("TLSv1.3") || protocol.equals("TLSv1.2"), protocol);
         } finally {
             a.release();
+        }
+    }
+
+    @Test
+    void aSilentTlsDestinationFailsTheMoveAtTheAssociateTimeout() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            List<java.net.Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread t = new Thread(() -> {
+                try {
+                    while (true) {
+                        accepted.add(silent.accept());
+                    }
+                } catch (java.io.IOException closed) {
+                    // done
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            assertEquals(0, XpacsTest.cli(server, "ae", "add", "SILENT", "127.0.0.1", String.valueOf(silent.getLocalPort()),
+                    "--tls")[0]);
+            SyntheticStudies.Generated g = SyntheticStudies.builder().prefix("TLQ").imagesPerSeries(1).seed(1105).build()
+                    .generate(GEN.resolve("TLQ"));
+            assertTrue(Dcmtk.storescu(server.port(), List.of(), CStoreTest.paths(g.files())).ok());
+            long t0 = System.nanoTime();
+            Dcmtk.Result r = movescu("SILENT", g.studies().get(0).studyInstanceUid());
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(r.output().contains("Refused: OutOfResourcesSubOperations"), r.output());
+            assertEquals(1, accepted.size(), "the node did connect");
+            assertTrue(millis >= 3500 && millis < 15_000, "the move ended after " + millis + " ms (--associate-timeout 4)");
+            for (java.net.Socket s : accepted) {
+                s.close();
+            }
         }
     }
 
