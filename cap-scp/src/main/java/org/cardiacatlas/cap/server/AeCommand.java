@@ -28,10 +28,6 @@ final class AeCommand {
     private AeCommand() {
     }
 
-    static int run(RetrieveIndex index, String ourAet, List<String> args, PrintStream out) {
-        return run(index, ourAet, Outbound::withoutKeys, args, out);
-    }
-
     static int run(RetrieveIndex index, String ourAet, OutboundSource outbound, List<String> args, PrintStream out) {
         if (args.isEmpty()) {
             throw new IllegalArgumentException(USAGE);

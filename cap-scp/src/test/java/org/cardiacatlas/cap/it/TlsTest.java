@@ -36,8 +36,12 @@ class TlsTest {
     }
 
     static void selfSigned(String name, String cn) {
+        selfSigned(name, cn, "IP:127.0.0.1,DNS:localhost");
+    }
+
+    static void selfSigned(String name, String cn, String subjectAltName) {
         sh("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=" + cn,
-                "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                "-addext", "subjectAltName=" + subjectAltName,
                 "-keyout", keys.resolve(name + ".key").toString(), "-out", keys.resolve(name + ".pem").toString());
     }
 
@@ -59,7 +63,7 @@ class TlsTest {
         server = ServerFixture.start(Map.of(Option.TLS_PORT, String.valueOf(TestDatabase.freePort()),
                 Option.TLS_KEYSTORE, keys.resolve("node.p12").toString(), Option.TLS_KEYSTORE_PASSWORD, "node-pw",
                 Option.TLS_TRUSTSTORE, keys.resolve("trust.p12").toString(), Option.TLS_TRUSTSTORE_PASSWORD, "trust-pw",
-                Option.TLS_CLIENT_AUTH, "true"));
+                Option.TLS_CLIENT_AUTH, "true", Option.ASSOCIATE_TIMEOUT, "4"));
     }
 
     @AfterAll
@@ -73,6 +77,10 @@ class TlsTest {
      * the node's certificate (DCMTK's default with +tls: the peer must show a trusted one).
      */
     static Path tlsDestination(String aet, String who) throws Exception {
+        return tlsDestination(aet, who, "--tls");
+    }
+
+    static Path tlsDestination(String aet, String who, String tlsOption) throws Exception {
         int port = TestDatabase.freePort();
         Path dir = GEN.resolve("inbox-" + aet);
         Files.createDirectories(dir);
@@ -81,7 +89,7 @@ class TlsTest {
                 String.valueOf(port)).redirectErrorStream(true).redirectOutput(GEN.resolve("storescp-" + aet + ".log").toFile());
         pb.environment().put("TCP_NODELAY", "1");
         peers.add(pb.start());
-        Object[] add = XpacsTest.cli(server, "ae", "add", aet, "127.0.0.1", String.valueOf(port), "--tls", "TLS", "peer");
+        Object[] add = XpacsTest.cli(server, "ae", "add", aet, "127.0.0.1", String.valueOf(port), tlsOption, "TLS", "peer");
         assertEquals(0, add[0], (String) add[1]);
         assertTrue(((String) add[1]).contains("(TLS)"), (String) add[1]);
         BadInputTest.waitForLong(() -> {
@@ -183,6 +191,73 @@ class TlsTest {
             assertEquals(1, r.eventType());
             assertEquals(refs.size(), r.committed().size());
             assertEquals("CAPSCP", r.callingAet());
+        }
+    }
+
+    @Test
+    void theHostnameIsCheckedWhenAskedAndTheSessionIsTls12Or13() throws Exception {
+        // a destination whose certificate is trusted but names another host
+        selfSigned("elsewhere", "ELSEWHERE", "DNS:elsewhere.example");
+        sh("keytool", "-importcert", "-noprompt", "-storetype", "PKCS12", "-keystore",
+                keys.resolve("trust-elsewhere.p12").toString(), "-storepass", "trust-pw", "-alias", "elsewhere", "-file",
+                keys.resolve("elsewhere.pem").toString());
+        tlsDestination("ELSEWHERE", "elsewhere");
+        org.cardiacatlas.cap.retrieve.AeRow ae = new org.cardiacatlas.cap.retrieve.AeRow();
+        ae.aet = "ELSEWHERE";
+        ae.hostname = "127.0.0.1";
+        ae.port = ((Number) server.rows("SELECT port FROM {pacs}.ae WHERE aet = 'ELSEWHERE'").get(0).get("port")).intValue();
+        ae.cipherSuites = (String) suitesOf("ELSEWHERE");
+        javax.net.ssl.SSLContext ctx = org.cardiacatlas.cap.scp.Tls.context(keys.resolve("node.p12"), "node-pw".toCharArray(),
+                keys.resolve("trust-elsewhere.p12"), "trust-pw".toCharArray());
+        java.util.LinkedList<com.pixelmed.network.PresentationContext> pcs = new java.util.LinkedList<>();
+        pcs.add(new com.pixelmed.network.PresentationContext((byte) 1, com.pixelmed.dicom.SOPClass.Verification,
+                com.pixelmed.dicom.TransferSyntax.ImplicitVRLittleEndian));
+        // checked (as with the JDK's authorities): refused, the certificate names elsewhere.example
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> new org.cardiacatlas.cap.scp.Outbound(ctx, true, 5000).open(ae, "CAPSCP", pcs, null));
+        assertTrue(e.getMessage().startsWith("TLS to ELSEWHERE at 127.0.0.1:"), e.getMessage());
+        // not checked (a truststore of the node's own): associated, over TLS 1.2 or 1.3
+        com.pixelmed.network.Association a = new org.cardiacatlas.cap.scp.Outbound(ctx, false, 5000)
+                .open(ae, "CAPSCP", pcs, null);
+        try {
+            java.lang.reflect.Field f = com.pixelmed.network.Association.class.getDeclaredField("socket");
+            f.setAccessible(true);
+            String protocol = ((javax.net.ssl.SSLSocket) f.get(a)).getSession().getProtocol();
+            assertTrue(protocol.equals("TLSv1.3") || protocol.equals("TLSv1.2"), protocol);
+        } finally {
+            a.release();
+        }
+    }
+
+    @Test
+    void aSilentTlsDestinationFailsTheMoveAtTheAssociateTimeout() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            List<java.net.Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread t = new Thread(() -> {
+                try {
+                    while (true) {
+                        accepted.add(silent.accept());
+                    }
+                } catch (java.io.IOException closed) {
+                    // done
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            assertEquals(0, XpacsTest.cli(server, "ae", "add", "SILENT", "127.0.0.1", String.valueOf(silent.getLocalPort()),
+                    "--tls")[0]);
+            SyntheticStudies.Generated g = SyntheticStudies.builder().prefix("TLQ").imagesPerSeries(1).seed(1105).build()
+                    .generate(GEN.resolve("TLQ"));
+            assertTrue(Dcmtk.storescu(server.port(), List.of(), CStoreTest.paths(g.files())).ok());
+            long t0 = System.nanoTime();
+            Dcmtk.Result r = movescu("SILENT", g.studies().get(0).studyInstanceUid());
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(r.output().contains("Refused: OutOfResourcesSubOperations"), r.output());
+            assertEquals(1, accepted.size(), "the node did connect");
+            assertTrue(millis >= 3500 && millis < 15_000, "the move ended after " + millis + " ms (--associate-timeout 4)");
+            for (java.net.Socket s : accepted) {
+                s.close();
+            }
         }
     }
 
