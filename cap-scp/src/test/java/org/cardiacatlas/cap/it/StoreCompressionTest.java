@@ -40,9 +40,11 @@ class StoreCompressionTest {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Process p = pb.start();
         List<ProcessHandle> database = new ArrayList<>();
-        String jdbc = "jdbc:mysql://127.0.0.1:" + dbPort + "/?sslMode=DISABLED&allowPublicKeyRetrieval=true";
         try {
             ProcessLifecycleTest.awaitStart(p, log, 1);
+            // root of the embedded database has a generated password since issue 10 (client.cnf)
+            String jdbc = "jdbc:mysql://127.0.0.1:" + dbPort + "/?sslMode=DISABLED&allowPublicKeyRetrieval=true&user=root"
+                    + "&password=" + ProcessLifecycleTest.rootPassword(dir);
             SyntheticStudies.Generated g = SyntheticStudies.builder().prefix("CMP").seriesPerStudy(2).imagesPerSeries(80)
                     .seed(1205).build().generate(dir.resolve("gen"));
             Map<String, Path> originals = new HashMap<>();
@@ -124,7 +126,7 @@ class StoreCompressionTest {
     }
 
     static int count(String jdbc, String sql) {
-        try (Connection c = DriverManager.getConnection(jdbc, "root", "");
+        try (Connection c = DriverManager.getConnection(jdbc);
                 ResultSet rs = c.createStatement().executeQuery(sql)) {
             rs.next();
             return rs.getInt(1);
@@ -141,7 +143,7 @@ class StoreCompressionTest {
         Codec codec = new Codec();
         long total = 0;
         int rows = 0;
-        try (Connection c = DriverManager.getConnection(jdbc, "root", "");
+        try (Connection c = DriverManager.getConnection(jdbc);
                 ResultSet rs = c.createStatement().executeQuery("SELECT i.sop_iuid, f.filepath, fs.dirpath, f.file_size, "
                         + "f.file_md5, f.file_tsuid, sc.new_md5 FROM pacs.instance i JOIN pacs.files f ON f.instance_fk = i.pk "
                         + "JOIN pacs.filesystem fs ON fs.pk = f.filesystem_fk "
