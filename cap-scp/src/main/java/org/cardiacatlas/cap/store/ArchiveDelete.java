@@ -264,6 +264,9 @@ public final class ArchiveDelete {
         if (whole) {
             if (xs != null) {
                 x = xpacs.removeStudy(xs, s, studyIuid, apply);
+            } else if (apply) {
+                // XPACS on another server: its rows go after this commit (runAndCommit); the queue entry now
+                xpacs.forgetPending(s, studyIuid);
             }
             if (apply) {
                 studies.delete(t.studyPk);

@@ -173,7 +173,7 @@ class CommandsTest {
             assertEquals(2, cli(at, "log", "--aet", "STORESCU")[0], "--aet is the node's AE title, not a filter");
 
             // --- delete ---
-            deletes(at, data, readme, port);
+            deletes(at, home, readme, port);
         } finally {
             peers.forEach(Process::destroy);
             node.destroy();
@@ -182,7 +182,8 @@ class CommandsTest {
         }
     }
 
-    private static void deletes(String[] at, Path data, String readme, int port) throws Exception {
+    private static void deletes(String[] at, Path home, String readme, int port) throws Exception {
+        Path data = home.resolve("data");
         assertTrue(readme.contains("bin/capserver delete series 1.2.3.4 --dry-run"));
         Map<?, ?> series = firstJson(cli(at, "ls", "series", "PatientID=SYN0000102", "--json"));
         String seriesUid = (String) series.get("SeriesInstanceUID");
@@ -221,9 +222,10 @@ class CommandsTest {
         assertEquals(files - 8, archiveFiles(data));
         assertFalse(Files.exists(studyFolder(data, withResearch)), "its folder went with its files");
 
-        Object[] patient = cli(at, "delete", "patient", "SYN0000102");
-        assertEquals(0, patient[0], (String) patient[1]);
-        assertTrue(((String) patient[1]).contains("patients left without studies removed"), (String) patient[1]);
+        // as its own process (conf/logback-command.xml): its DELETE record goes to the node's audit.log
+        Result patient = process(home, List.of("delete", "patient", "SYN0000102", "--data-dir", "data"));
+        assertEquals(0, patient.rc(), patient.out());
+        assertTrue(patient.out().contains("patients left without studies removed"), patient.out());
         assertEquals(files - 12, archiveFiles(data));
         String patients = (String) cli(at, "ls", "patients")[1];
         assertFalse(patients.contains("SYN00001"), patients);
@@ -235,7 +237,14 @@ class CommandsTest {
         assertTrue(history.contains("file: echo-report.txt"), history);
         Object[] unknown = cli(at, "delete", "study", "1.2.3.4");
         assertEquals(1, unknown[0]);
-        assertEquals(3, ((String) cli(at, "log", "--op", "DELETE", "--json")[1]).lines().count());
+        List<String> audit = ((String) cli(at, "log", "--op", "DELETE", "--json")[1]).lines().toList();
+        assertEquals(1, audit.size(), audit.toString());
+        Map<?, ?> record = new ObjectMapper().readValue(audit.get(0), Map.class);
+        assertEquals("0000", record.get("status"));
+        assertEquals("SYN0000102", record.get("patient"));
+        assertEquals(studyUid, record.get("study"));
+        assertTrue(String.valueOf(record.get("user")).startsWith("capserver delete"), audit.get(0));
+        assertTrue(String.valueOf(record.get("detail")).startsWith("study, 4 instances, 4 files"), audit.get(0));
         // rows and files in step: nothing orphaned, nothing missing
         Object[] verify = cli(at, "verify", "--min-age", "0");
         assertEquals(0, verify[0], (String) verify[1]);

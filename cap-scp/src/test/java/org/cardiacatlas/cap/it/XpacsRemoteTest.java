@@ -67,6 +67,16 @@ class XpacsRemoteTest {
             assertTrue(server.rows("SELECT 1 AS x FROM information_schema.tables WHERE table_schema = ? "
                     + "AND table_name = 'STUDY_PACS'", server.options.get(Option.XPACS_SCHEMA)).isEmpty(),
                     "XPACS tables live on the other server only");
+
+            // capserver delete with XPACS on the other server: PACS rows, then the study's XPACS rows there
+            String gone = g.studies().get(0).studyInstanceUid();
+            Object[] del = XpacsTest.cli(server, "delete", "study", gone);
+            assertEquals(0, del[0], (String) del[1]);
+            assertTrue(((String) del[1]).contains("XPACS: study link, 1 history event of XPR00001"), (String) del[1]);
+            assertEquals(List.of(g.studies().get(1).studyInstanceUid()), studyLinks(xpacsUrl, server));
+            assertTrue(server.rows("SELECT pk FROM {pacs}.study WHERE study_iuid = ?", gone).isEmpty());
+            Object[] check = XpacsTest.cli(server, "xpacs", "check");
+            assertEquals(0, check[0], (String) check[1]);
         } finally {
             if (xpacsServer != null) {
                 xpacsServer.close();

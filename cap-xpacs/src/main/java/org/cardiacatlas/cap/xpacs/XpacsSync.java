@@ -175,6 +175,11 @@ public final class XpacsSync implements XpacsHook {
         return new StudyRemoval(true, patient8, events, nModels, nBaselines);
     }
 
+    /** A study deleted from PACS needs no XPACS rows any more: its xpacs_pending entry goes (PACS session). */
+    public void forgetPending(SqlSession pacsSession, String studyIuid) {
+        pacsSession.getMapper(XpacsPendingMapper.class).delete(studyIuid);
+    }
+
     private static HistoryEventRow withStudy(HistoryEventRow e, int studyPacsId) {
         e.studyPacsId = studyPacsId;
         return e;
