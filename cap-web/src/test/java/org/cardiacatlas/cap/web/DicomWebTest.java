@@ -83,6 +83,11 @@ class DicomWebTest {
             assertEquals(200, r.statusCode(), new String(r.body()));
             Set<String> byQido = new TreeSet<>();
             for (JsonNode n : JSON.readTree(r.body())) {
+                // PS3.18 Table 10.6.3-3: the study attributes of every answer
+                for (String t : List.of("00080020", "00080030", "00080050", "00080061", "00080090", "00100010",
+                        "00100020", "00100030", "00100040", "0020000D", "00200010", "00201206", "00201208")) {
+                    assertTrue(n.has(t), t + " in " + n);
+                }
                 byQido.add(n.path("0020000D").path("Value").get(0).asText());
                 assertTrue(n.path("00081190").path("Value").get(0).asText().startsWith("http://127.0.0.1:"));
                 assertEquals(6, n.path("00201208").path("Value").get(0).asInt());
@@ -97,10 +102,20 @@ class DicomWebTest {
         String study = studies.get(0).studyInstanceUid();
         JsonNode series = json(f.get("/dicom-web/studies/" + study + "/series", f.admin(), null));
         assertEquals(2, series.size());
+        // PS3.18 Table 10.6.3-4: the series attributes of every answer, and not the study's
+        for (String t : List.of("00080060", "0008103E", "0020000E", "00200011", "00201209")) {
+            assertTrue(series.get(0).has(t), t + " in " + series.get(0));
+        }
+        assertTrue(!series.get(0).has("00100010"), "no patient attributes below a given study");
+        assertEquals(3, series.get(0).path("00201209").path("Value").get(0).asInt());
         assertEquals("MR", series.get(0).path("00080060").path("Value").get(0).asText());
         JsonNode inst = json(f.get("/dicom-web/studies/" + study + "/series/" + studies.get(0).seriesInstanceUids()
                 .get(0) + "/instances?includefield=00280030", f.admin(), null));
         assertEquals(3, inst.size());
+        // PS3.18 Table 10.6.3-5: the instance attributes of every answer
+        for (String t : List.of("00080016", "00080018", "00200013", "00280010", "00280011", "00280100")) {
+            assertTrue(inst.get(0).has(t), t + " in " + inst.get(0));
+        }
         assertEquals(32, inst.get(0).path("00280010").path("Value").get(0).asInt());
         assertTrue(inst.get(0).has("00280030"), "includefield PixelSpacing");
         assertEquals(6, json(f.get("/dicom-web/studies/" + study + "/instances", f.admin(), null)).size());
