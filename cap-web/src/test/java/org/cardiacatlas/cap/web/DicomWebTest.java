@@ -652,6 +652,43 @@ class DicomWebTest {
     }
 
     @Test
+    void stowFailureReasonsAreTheOnesCStoreGets() throws Exception {
+        // the same refused data sets through storescu (C-STORE) and STOW-RS: one store path, one status
+        String[][] cases = {{"PatientID", "PAR" + "9".repeat(80)}, {"StudyInstanceUID", "1.2.abc"}};
+        List<Integer> statuses = new ArrayList<>();
+        for (String[] c : cases) {
+            AttributeList l = new AttributeList();
+            l.read(files.get(0).toFile());
+            l.get(TagFromName.SOPInstanceUID).setValue(newUid());
+            l.get(com.pixelmed.dicom.DicomDictionary.StandardDictionary.getTagFromName(c[0])).setValue(c[1]);
+            l.removeMetaInformationHeaderAttributes();
+            FileMetaInformation.addFileMetaInformation(l, TransferSyntax.ExplicitVRLittleEndian, "TEST");
+            Path bad = dir.resolve("bad-" + c[0] + ".dcm");
+            l.write(bad.toFile(), TransferSyntax.ExplicitVRLittleEndian, true, true);
+
+            ProcessBuilder pb = new ProcessBuilder("storescu", "-d", "-aec", "CAPSCP", "127.0.0.1",
+                    String.valueOf(f.dicomPort), bad.toString()).redirectErrorStream(true);
+            pb.environment().put("TCP_NODELAY", "1");
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("DIMSE Status\\s*:\\s*0x([0-9a-fA-F]{4})")
+                    .matcher(out);
+            assertTrue(m.find(), out);
+            int cstore = Integer.parseInt(m.group(1), 16);
+            assertTrue(cstore != 0, c[0] + " refused by C-STORE: " + out);
+
+            HttpResponse<byte[]> r = stow("/dicom-web/studies", curator(), List.of(Files.readAllBytes(bad)));
+            assertEquals(409, r.statusCode(), new String(r.body()));
+            assertEquals(cstore, JSON.readTree(r.body()).path("00081198").path("Value").get(0).path("00081197")
+                    .path("Value").get(0).asInt(), c[0]);
+            statuses.add(cstore);
+        }
+        // a value too long for its VR, and a UID that is not one (issue 10's checks)
+        assertEquals(List.of(0xA900, 0xC000), statuses);
+    }
+
+    @Test
     void stowRespectsCohorts() throws Exception {
         f.node.accounts().add("cur-other", Role.CURATOR, List.of("ZZZ"), "curator-pass-2", "test");
         SyntheticStudies gen = SyntheticStudies.builder().prefix("STC").patients(1).sessionsPerPatient(1)
