@@ -102,7 +102,8 @@ public final class PacsQuery {
         return find(model, identifier, options.relational() ? QueryMode.RELATIONAL : mode(false), options, sink);
     }
 
-    private Result find(InformationModel model, AttributeList identifier, QueryMode mode, FindOptions options,
+    /** A C-FIND in the mode its association allows, with the options it negotiated (fuzzy names). */
+    public Result find(InformationModel model, AttributeList identifier, QueryMode mode, FindOptions options,
             MatchSink sink) throws DicomServiceException {
         FindRequest rq = FindRequest.parse(model, identifier, caseSensitiveNames, mode, options);
         Answers answers = new Answers(rq, retrieveAet);

@@ -24,6 +24,8 @@ public final class AssociationContext {
 
     /** FIND SOP Classes for which relational queries were negotiated (ExtendedNegotiation). */
     volatile java.util.Set<String> relationalQueries = java.util.Set.of();
+    /** FIND SOP Classes with fuzzy semantic matching of person names negotiated (PS3.4 C.5.1.1.2). */
+    volatile java.util.Set<String> fuzzyNameQueries = java.util.Set.of();
 
     long stored;
     long storedBytes;

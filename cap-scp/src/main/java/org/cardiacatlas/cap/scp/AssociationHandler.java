@@ -105,7 +105,11 @@ final class AssociationHandler implements Runnable {
             java.util.Map<String, byte[]> extended = ExtendedNegotiation.requested(rq.bytes);
             java.util.Set<String> relational = ExtendedNegotiation.relationalQueries(extended);
             ctx.relationalQueries = relational;
-            peeked = new PeekedSocket(socket, rq.bytes, in, ExtendedNegotiation.acceptSubItems(extended, relational));
+            // and fuzzy semantic matching of person names (PS3.4 C.5.1.1.2), the query unit's rule
+            java.util.Set<String> fuzzy = ExtendedNegotiation.fuzzyNameQueries(extended);
+            ctx.fuzzyNameQueries = fuzzy;
+            peeked = new PeekedSocket(socket, rq.bytes, in, ExtendedNegotiation.acceptSubItems(extended, relational,
+                    fuzzy));
             // called AE title already checked (or deliberately not): let PixelMed accept the one asked for
             association = AssociationFactory.createNewAssociation(peeked,
                     settings.checkCalledAet() ? settings.aet() : rq.calledAet, settings.maxPduLength(), 0, 0, policy);

@@ -9,6 +9,7 @@ import com.pixelmed.dicom.TransferSyntax;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Set;
+import org.cardiacatlas.cap.query.FindOptions;
 import org.cardiacatlas.cap.query.InformationModel;
 import org.cardiacatlas.cap.query.PacsQuery;
 import org.cardiacatlas.cap.query.QueryMode;
@@ -64,7 +65,9 @@ public final class CFindScp implements DimseService {
         AttributeList identifier = identifier(rq);
         long t0 = System.nanoTime();
         QueryMode mode = query.mode(rq.association().relationalQueries.contains(rq.affectedSopClassUid()));
-        PacsQuery.Result r = query.find(model, identifier, mode, new PacsQuery.MatchSink() {
+        boolean fuzzy = rq.association().fuzzyNameQueries.contains(rq.affectedSopClassUid());
+        FindOptions options = fuzzy ? new FindOptions(java.util.List.of(), false, false, true) : FindOptions.DIMSE;
+        PacsQuery.Result r = query.find(model, identifier, mode, options, new PacsQuery.MatchSink() {
             @Override
             public boolean cancelled() {
                 return channel.cancelled();

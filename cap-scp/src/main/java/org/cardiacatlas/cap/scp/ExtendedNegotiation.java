@@ -74,14 +74,39 @@ final class ExtendedNegotiation {
     }
 
     /**
-     * The sub-items of the accept: relational queries supported (1), and 0 for whatever else the
-     * SCU asked about (combined date-time matching, fuzzy names, timezone adjustment: PS3.4 C.5.1.1.2).
+     * The FIND SOP Classes for which the SCU asked for fuzzy semantic matching of person names
+     * (third byte 1, PS3.4 C.5.1.1.2): the query unit's rule, as QIDO-RS fuzzymatching=true.
      */
+    static Set<String> fuzzyNameQueries(Map<String, byte[]> requested) {
+        Set<String> out = new LinkedHashSet<>();
+        requested.forEach((uid, info) -> {
+            if (InformationModel.ofFindSopClass(uid) != null && info.length >= 3 && info[2] == 1) {
+                out.add(uid);
+            }
+        });
+        return out;
+    }
+
+    /** As {@link #acceptSubItems(Map, Set, Set)} without fuzzy matching. */
     static byte[] acceptSubItems(Map<String, byte[]> requested, Set<String> granted) {
+        return acceptSubItems(requested, granted, Set.of());
+    }
+
+    /**
+     * The sub-items of the accept: relational queries (first byte) and fuzzy semantic matching
+     * of person names (third byte) supported (1) where asked and granted, and 0 for whatever
+     * else the SCU asked about (combined date-time matching, timezone adjustment: PS3.4 C.5.1.1.2).
+     */
+    static byte[] acceptSubItems(Map<String, byte[]> requested, Set<String> granted, Set<String> fuzzy) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
-        for (String uid : granted) {
-            byte[] info = new byte[Math.max(1, requested.get(uid).length)];
-            info[0] = 1;
+        Set<String> answered = new LinkedHashSet<>(granted);
+        answered.addAll(fuzzy);
+        for (String uid : answered) {
+            byte[] info = new byte[Math.max(fuzzy.contains(uid) ? 3 : 1, requested.get(uid).length)];
+            info[0] = (byte) (granted.contains(uid) ? 1 : 0);
+            if (fuzzy.contains(uid)) {
+                info[2] = 1;
+            }
             byte[] u = uid.getBytes(StandardCharsets.US_ASCII);
             int len = 2 + u.length + info.length;
             b.write(SOP_CLASS_EXTENDED_NEGOTIATION);

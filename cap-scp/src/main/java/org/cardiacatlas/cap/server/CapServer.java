@@ -44,6 +44,7 @@ public final class CapServer implements AutoCloseable {
     private final StoreUnit store;
     private final PacsQuery query;
     private final RetrieveIndex retrieve;
+    private final Codec codec;
     private final Accounts accounts;
     private final AccessControl access = new AccessControl();
     private final DicomListener listener;
@@ -55,7 +56,7 @@ public final class CapServer implements AutoCloseable {
     private final List<AutoCloseable> modules = new ArrayList<>();
 
     private CapServer(CapConfig config, Database database, ArchiveStorage storage, PacsIndex index, StoreUnit store,
-            PacsQuery query, RetrieveIndex retrieve, DicomListener listener, XpacsCatchUp catchUp,
+            PacsQuery query, RetrieveIndex retrieve, Codec codec, DicomListener listener, XpacsCatchUp catchUp,
             StorageCommitments commitments) {
         this.config = config;
         this.database = database;
@@ -64,6 +65,7 @@ public final class CapServer implements AutoCloseable {
         this.store = store;
         this.query = query;
         this.retrieve = retrieve;
+        this.codec = codec;
         this.accounts = new Accounts(database.sessions());
         this.listener = listener;
         this.catchUp = catchUp;
@@ -146,7 +148,7 @@ public final class CapServer implements AutoCloseable {
                 verifyInBackground(database, storage);
             }
             commitments.start();
-            node = new CapServer(config, database, storage, index, store, query, retrieve, listener, catchUp,
+            node = new CapServer(config, database, storage, index, store, query, retrieve, codec, listener, catchUp,
                     commitments);
             if (compressTo != null) {
                 node.compression = new StoreCompression(database.sessions(), storage, index.filesystemPk(), codec,
@@ -210,6 +212,11 @@ public final class CapServer implements AutoCloseable {
 
     public RetrieveIndex retrieve() {
         return retrieve;
+    }
+
+    /** The codec unit of C-MOVE, C-GET and the store compression, for WADO and rendering. */
+    public Codec codec() {
+        return codec;
     }
 
     public Accounts accounts() {

@@ -123,6 +123,49 @@ class ClientInteropTest {
         return q;
     }
 
+    static AttributeList nameQuery(String name) throws Exception {
+        AttributeList q = new AttributeList();
+        CodeStringAttribute level = new CodeStringAttribute(TagFromName.QueryRetrieveLevel);
+        level.addValue("STUDY");
+        q.put(level);
+        q.put(new UniqueIdentifierAttribute(TagFromName.StudyInstanceUID));
+        com.pixelmed.dicom.PersonNameAttribute pn = new com.pixelmed.dicom.PersonNameAttribute(TagFromName.PatientName);
+        pn.addValue(name);
+        q.put(pn);
+        // this class's studies only
+        com.pixelmed.dicom.LongStringAttribute pid = new com.pixelmed.dicom.LongStringAttribute(TagFromName.PatientID);
+        pid.addValue("ITO*");
+        q.put(pid);
+        return q;
+    }
+
+    @Test
+    void fuzzyNamesWhenNegotiated() throws Exception {
+        // the key matches no name literally ...
+        try (RawFind plain = new RawFind(server.port())) {
+            plain.send(RawFind.encode(nameQuery("synth^patient1")));
+            RawFind.Responses r = plain.responses();
+            assertEquals(0, r.finalStatus());
+            assertEquals(0, r.identifiers().size());
+        }
+        // ... and, with fuzzy semantic matching of person names negotiated (PS3.4 C.5.1.1.2, third
+        // byte), matches by the query unit's rule, as QIDO-RS fuzzymatching=true: prefixes, case folded
+        byte[] fuzzy = {0, 0, 1};
+        try (RelationalProxy proxy = new RelationalProxy(server.port(), STUDY_ROOT_FIND, fuzzy)) {
+            RawFind.Responses r;
+            try (RawFind f = new RawFind(proxy.port())) {
+                f.send(RawFind.encode(nameQuery("synth^patient1")));
+                r = f.responses();
+            }
+            assertTrue(RelationalProxy.answers(proxy.accept, RelationalProxy.subItem(STUDY_ROOT_FIND, fuzzy)),
+                    "the A-ASSOCIATE-AC grants fuzzy matching, and not relational queries");
+            assertEquals(0, r.finalStatus(), String.valueOf(r.errorComment()));
+            assertEquals(1, r.identifiers().size());
+            assertEquals(study.studies().get(0).studyInstanceUid(), com.pixelmed.dicom.Attribute
+                    .getSingleStringValueOrEmptyString(r.identifiers().get(0), TagFromName.StudyInstanceUID));
+        }
+    }
+
     @Test
     void relationalQueriesWhenNegotiatedEvenOnAStrictServer() throws Exception {
         // without the negotiation the strict server refuses the query

@@ -20,12 +20,19 @@ final class RelationalProxy implements AutoCloseable {
     private final ServerSocket listen;
     private final int target;
     private final String sopClass;
+    private final byte[] info;
     volatile byte[] accept;
 
     RelationalProxy(int targetPort, String sopClass) throws IOException {
+        this(targetPort, sopClass, new byte[] {1});
+    }
+
+    /** With the service-class application information to ask for (PS3.4 C.5.1.1.2: relational, date-time, fuzzy names). */
+    RelationalProxy(int targetPort, String sopClass, byte[] info) throws IOException {
         this.listen = new ServerSocket(0);
         this.target = targetPort;
         this.sopClass = sopClass;
+        this.info = info.clone();
         Thread t = new Thread(this::serve, "relational-proxy");
         t.setDaemon(true);
         t.start();
@@ -40,7 +47,7 @@ final class RelationalProxy implements AutoCloseable {
             client.setTcpNoDelay(true);
             server.setTcpNoDelay(true);
             byte[] rq = readPdu(client.getInputStream());
-            server.getOutputStream().write(withSubItem(rq, subItem(sopClass)));
+            server.getOutputStream().write(withSubItem(rq, subItem(sopClass, info)));
             server.getOutputStream().flush();
             byte[] ac = readPdu(server.getInputStream());
             accept = ac;
@@ -85,9 +92,13 @@ final class RelationalProxy implements AutoCloseable {
 
     /** SOP Class Extended Negotiation asking for relational queries, and nothing else (PS3.4 C.5.1.1.1). */
     static byte[] subItem(String sopClass) {
+        return subItem(sopClass, new byte[] {1});
+    }
+
+    static byte[] subItem(String sopClass, byte[] info) {
         byte[] uid = sopClass.getBytes(StandardCharsets.US_ASCII);
         ByteArrayOutputStream b = new ByteArrayOutputStream();
-        int len = 2 + uid.length + 1;
+        int len = 2 + uid.length + info.length;
         b.write(0x56);
         b.write(0);
         b.write(len >> 8);
@@ -95,7 +106,7 @@ final class RelationalProxy implements AutoCloseable {
         b.write(uid.length >> 8);
         b.write(uid.length);
         b.writeBytes(uid);
-        b.write(1);
+        b.writeBytes(info);
         return b.toByteArray();
     }
 
@@ -127,7 +138,11 @@ final class RelationalProxy implements AutoCloseable {
 
     /** Whether an A-ASSOCIATE-AC grants relational queries for the SOP Class. */
     static boolean grantsRelational(byte[] ac, String sopClass) {
-        byte[] want = subItem(sopClass);
+        return answers(ac, subItem(sopClass));
+    }
+
+    /** Whether an A-ASSOCIATE-AC holds exactly this sub-item. */
+    static boolean answers(byte[] ac, byte[] want) {
         outer:
         for (int i = 0; i + want.length <= ac.length; i++) {
             for (int j = 0; j < want.length; j++) {

@@ -28,6 +28,20 @@ class MatchingTest {
     }
 
     @Test
+    void fuzzyNamesMatchComponentPrefixesCaseAndAccentsFolded() {
+        assertEquals("smi*^jo*", Matching.fuzzyName("smi^jo"));
+        assertEquals("Smith*", Matching.fuzzyName("Smith*"));
+        assertEquals("*^john*", Matching.fuzzyName("^john"));
+        assertEquals("yama*=山田*", Matching.fuzzyName("yama=山田"));
+        assertEquals("*", Matching.fuzzyName("*"));
+        assertEquals("", Matching.fuzzyName(""));
+        assertTrue(Matching.personNameMatches(Matching.fuzzyName("smi^jo"), "Smith^John^M", false));
+        assertTrue(Matching.personNameMatches(Matching.fuzzyName("muller"), "Müller^Anna", false));
+        assertFalse(Matching.personNameMatches(Matching.fuzzyName("smi^jo"), "Smith", false));
+        assertFalse(Matching.personNameMatches(Matching.fuzzyName("jo^smi"), "Smith^John", false));
+    }
+
+    @Test
     void likePatternsEscapeWhatIsNotAWildcard() {
         assertEquals("Smi%", Matching.likePattern("Smi*"));
         assertEquals("Sm_th%", Matching.likePattern("Sm?th**"));

@@ -1,7 +1,6 @@
 package org.cardiacatlas.cap.web;
 
 import io.javalin.Javalin;
-import org.cardiacatlas.cap.codec.Codec;
 import org.cardiacatlas.cap.common.CapConfig;
 import org.cardiacatlas.cap.query.PacsQuery;
 import org.cardiacatlas.cap.server.CapServer;
@@ -21,7 +20,7 @@ final class DicomWebRoutes {
         this.qido = new QidoRs(node.query(), node.access(), config.integer(CapConfig.Option.MAX_MATCHES));
         PacsQuery unlimited = new PacsQuery(node.database().sessions(), config.aet(), 0,
                 config.bool(CapConfig.Option.CASE_SENSITIVE_NAMES));
-        this.wado = new WadoRs(node.retrieve(), node.storage(), node.access(), unlimited, new Codec());
+        this.wado = new WadoRs(node.retrieve(), node.storage(), node.access(), unlimited, node.codec());
         this.stow = new StowRs(node.store(), node.access(), maxRequestBytes);
     }
 

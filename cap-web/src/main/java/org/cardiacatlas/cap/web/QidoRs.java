@@ -38,19 +38,27 @@ final class QidoRs {
 
     private static final DicomDictionary DICT = DicomDictionary.StandardDictionary;
 
-    /** PS3.18 Table 10.6.3-3: the attributes every answer of the level returns. */
+    static final AttributeTag INSTANCE_AVAILABILITY = new AttributeTag(0x0008, 0x0056);
+    static final AttributeTag TIMEZONE_OFFSET_FROM_UTC = new AttributeTag(0x0008, 0x0201);
+
+    /**
+     * PS3.18 Tables 10.6.3-3 (study), 10.6.3-4 (series) and 10.6.3-5 (instance): the attributes
+     * every answer of the level returns (the RetrieveURL is added to each answer); Study
+     * Description and Body Part Examined too, which viewers list.
+     */
     static final List<AttributeTag> STUDY_DEFAULTS = List.of(
             TagFromName.StudyDate, TagFromName.StudyTime, TagFromName.AccessionNumber,
-            new AttributeTag(0x0008, 0x0056), TagFromName.ModalitiesInStudy, TagFromName.ReferringPhysicianName,
-            TagFromName.PatientName, TagFromName.PatientID, TagFromName.PatientBirthDate, TagFromName.PatientSex,
-            TagFromName.StudyInstanceUID, TagFromName.StudyID, TagFromName.NumberOfStudyRelatedSeries,
-            TagFromName.NumberOfStudyRelatedInstances, TagFromName.StudyDescription);
-    static final List<AttributeTag> SERIES_DEFAULTS = List.of(TagFromName.Modality, TagFromName.SeriesDescription,
-            TagFromName.SeriesInstanceUID, TagFromName.SeriesNumber, TagFromName.NumberOfSeriesRelatedInstances,
-            TagFromName.PerformedProcedureStepStartDate, TagFromName.PerformedProcedureStepStartTime,
-            TagFromName.BodyPartExamined);
+            INSTANCE_AVAILABILITY, TagFromName.ModalitiesInStudy, TagFromName.ReferringPhysicianName,
+            TIMEZONE_OFFSET_FROM_UTC, TagFromName.PatientName, TagFromName.PatientID, TagFromName.PatientBirthDate,
+            TagFromName.PatientSex, TagFromName.StudyInstanceUID, TagFromName.StudyID,
+            TagFromName.NumberOfStudyRelatedSeries, TagFromName.NumberOfStudyRelatedInstances,
+            TagFromName.StudyDescription);
+    static final List<AttributeTag> SERIES_DEFAULTS = List.of(TagFromName.Modality, TIMEZONE_OFFSET_FROM_UTC,
+            TagFromName.SeriesDescription, TagFromName.SeriesInstanceUID, TagFromName.SeriesNumber,
+            TagFromName.NumberOfSeriesRelatedInstances, TagFromName.PerformedProcedureStepStartDate,
+            TagFromName.PerformedProcedureStepStartTime, TagFromName.BodyPartExamined);
     static final List<AttributeTag> INSTANCE_DEFAULTS = List.of(TagFromName.SOPClassUID,
-            TagFromName.SOPInstanceUID, new AttributeTag(0x0008, 0x0056), TagFromName.InstanceNumber,
+            TagFromName.SOPInstanceUID, INSTANCE_AVAILABILITY, TIMEZONE_OFFSET_FROM_UTC, TagFromName.InstanceNumber,
             TagFromName.Rows, TagFromName.Columns, TagFromName.BitsAllocated, TagFromName.NumberOfFrames);
 
     static final AttributeTag RETRIEVE_URL = new AttributeTag(0x0008, 0x1190);

@@ -301,17 +301,11 @@ final class WadoRs {
         MultipartOut mp = new MultipartOut(ctx.outputStream());
         ctx.contentType(mp.contentType(media[0]));
         if (media[0].equals("application/octet-stream")) {
-            // one part: the whole value, frame after frame (PS3.18 8.7.3.3.1)
-            List<byte[]> all = new ArrayList<>();
-            long length = 0;
+            // one part: the whole value, frame after frame (PS3.18 8.7.3.3.1), written as each is
+            // decoded (no Content-Length: a long cine is never held whole)
+            OutputStream out = mp.part(media[0] + "; transfer-syntax=" + media[1], -1);
             for (int f = 1; f <= frames; f++) {
-                byte[] b = frame(file, f, media[1]);
-                all.add(b);
-                length += b.length;
-            }
-            OutputStream out = mp.part(media[0] + "; transfer-syntax=" + media[1], length);
-            for (byte[] b : all) {
-                out.write(b);
+                out.write(frame(file, f, media[1]));
             }
         } else {
             for (int f = 1; f <= frames; f++) {

@@ -83,6 +83,11 @@ class DicomWebTest {
             assertEquals(200, r.statusCode(), new String(r.body()));
             Set<String> byQido = new TreeSet<>();
             for (JsonNode n : JSON.readTree(r.body())) {
+                // PS3.18 Table 10.6.3-3: the study attributes of every answer
+                for (String t : List.of("00080020", "00080030", "00080050", "00080061", "00080090", "00100010",
+                        "00100020", "00100030", "00100040", "0020000D", "00200010", "00201206", "00201208")) {
+                    assertTrue(n.has(t), t + " in " + n);
+                }
                 byQido.add(n.path("0020000D").path("Value").get(0).asText());
                 assertTrue(n.path("00081190").path("Value").get(0).asText().startsWith("http://127.0.0.1:"));
                 assertEquals(6, n.path("00201208").path("Value").get(0).asInt());
@@ -97,10 +102,20 @@ class DicomWebTest {
         String study = studies.get(0).studyInstanceUid();
         JsonNode series = json(f.get("/dicom-web/studies/" + study + "/series", f.admin(), null));
         assertEquals(2, series.size());
+        // PS3.18 Table 10.6.3-4: the series attributes of every answer, and not the study's
+        for (String t : List.of("00080060", "0008103E", "0020000E", "00200011", "00201209")) {
+            assertTrue(series.get(0).has(t), t + " in " + series.get(0));
+        }
+        assertTrue(!series.get(0).has("00100010"), "no patient attributes below a given study");
+        assertEquals(3, series.get(0).path("00201209").path("Value").get(0).asInt());
         assertEquals("MR", series.get(0).path("00080060").path("Value").get(0).asText());
         JsonNode inst = json(f.get("/dicom-web/studies/" + study + "/series/" + studies.get(0).seriesInstanceUids()
                 .get(0) + "/instances?includefield=00280030", f.admin(), null));
         assertEquals(3, inst.size());
+        // PS3.18 Table 10.6.3-5: the instance attributes of every answer
+        for (String t : List.of("00080016", "00080018", "00200013", "00280010", "00280011", "00280100")) {
+            assertTrue(inst.get(0).has(t), t + " in " + inst.get(0));
+        }
         assertEquals(32, inst.get(0).path("00280010").path("Value").get(0).asInt());
         assertTrue(inst.get(0).has("00280030"), "includefield PixelSpacing");
         assertEquals(6, json(f.get("/dicom-web/studies/" + study + "/instances", f.admin(), null)).size());
@@ -634,6 +649,43 @@ class DicomWebTest {
         assertEquals(200, json.statusCode(), json.body());
         assertEquals("application/dicom+json", json.headers().firstValue("Content-Type").orElse(""));
         assertEquals(1, JSON.readTree(json.body()).path("00081199").path("Value").size());
+    }
+
+    @Test
+    void stowFailureReasonsAreTheOnesCStoreGets() throws Exception {
+        // the same refused data sets through storescu (C-STORE) and STOW-RS: one store path, one status
+        String[][] cases = {{"PatientID", "PAR" + "9".repeat(80)}, {"StudyInstanceUID", "1.2.abc"}};
+        List<Integer> statuses = new ArrayList<>();
+        for (String[] c : cases) {
+            AttributeList l = new AttributeList();
+            l.read(files.get(0).toFile());
+            l.get(TagFromName.SOPInstanceUID).setValue(newUid());
+            l.get(com.pixelmed.dicom.DicomDictionary.StandardDictionary.getTagFromName(c[0])).setValue(c[1]);
+            l.removeMetaInformationHeaderAttributes();
+            FileMetaInformation.addFileMetaInformation(l, TransferSyntax.ExplicitVRLittleEndian, "TEST");
+            Path bad = dir.resolve("bad-" + c[0] + ".dcm");
+            l.write(bad.toFile(), TransferSyntax.ExplicitVRLittleEndian, true, true);
+
+            ProcessBuilder pb = new ProcessBuilder("storescu", "-d", "-aec", "CAPSCP", "127.0.0.1",
+                    String.valueOf(f.dicomPort), bad.toString()).redirectErrorStream(true);
+            pb.environment().put("TCP_NODELAY", "1");
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("DIMSE Status\\s*:\\s*0x([0-9a-fA-F]{4})")
+                    .matcher(out);
+            assertTrue(m.find(), out);
+            int cstore = Integer.parseInt(m.group(1), 16);
+            assertTrue(cstore != 0, c[0] + " refused by C-STORE: " + out);
+
+            HttpResponse<byte[]> r = stow("/dicom-web/studies", curator(), List.of(Files.readAllBytes(bad)));
+            assertEquals(409, r.statusCode(), new String(r.body()));
+            assertEquals(cstore, JSON.readTree(r.body()).path("00081198").path("Value").get(0).path("00081197")
+                    .path("Value").get(0).asInt(), c[0]);
+            statuses.add(cstore);
+        }
+        // a value too long for its VR, and a UID that is not one (issue 10's checks)
+        assertEquals(List.of(0xA900, 0xC000), statuses);
     }
 
     @Test
