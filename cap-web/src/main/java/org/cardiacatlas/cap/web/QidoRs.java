@@ -56,7 +56,8 @@ final class QidoRs {
     static final List<AttributeTag> SERIES_DEFAULTS = List.of(TagFromName.Modality, TIMEZONE_OFFSET_FROM_UTC,
             TagFromName.SeriesDescription, TagFromName.SeriesInstanceUID, TagFromName.SeriesNumber,
             TagFromName.NumberOfSeriesRelatedInstances, TagFromName.PerformedProcedureStepStartDate,
-            TagFromName.PerformedProcedureStepStartTime, TagFromName.BodyPartExamined);
+            TagFromName.PerformedProcedureStepStartTime, TagFromName.RequestAttributesSequence,
+            TagFromName.BodyPartExamined);
     static final List<AttributeTag> INSTANCE_DEFAULTS = List.of(TagFromName.SOPClassUID,
             TagFromName.SOPInstanceUID, INSTANCE_AVAILABILITY, TIMEZONE_OFFSET_FROM_UTC, TagFromName.InstanceNumber,
             TagFromName.Rows, TagFromName.Columns, TagFromName.BitsAllocated, TagFromName.NumberOfFrames);

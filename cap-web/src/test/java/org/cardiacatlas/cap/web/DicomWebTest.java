@@ -103,7 +103,7 @@ class DicomWebTest {
         JsonNode series = json(f.get("/dicom-web/studies/" + study + "/series", f.admin(), null));
         assertEquals(2, series.size());
         // PS3.18 Table 10.6.3-4: the series attributes of every answer, and not the study's
-        for (String t : List.of("00080060", "0008103E", "0020000E", "00200011", "00201209")) {
+        for (String t : List.of("00080060", "0008103E", "0020000E", "00200011", "00201209", "00400275")) {
             assertTrue(series.get(0).has(t), t + " in " + series.get(0));
         }
         assertTrue(!series.get(0).has("00100010"), "no patient attributes below a given study");
