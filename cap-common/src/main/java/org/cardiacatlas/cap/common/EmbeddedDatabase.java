@@ -249,13 +249,17 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * after 30 s) so that this start does not fail on the data folder's locks.
      */
     private static void stopStale(Path dir, Path data) {
+        stopStale(dir, data, "a mariadbd (pid {}) left by an earlier run holds {}: stopping it");
+    }
+
+    private static void stopStale(Path dir, Path data, String why) {
         List<ProcessHandle> stale = new java.util.ArrayList<>();
         Optional<Long> pid = readPid(dir.resolve("mariadbd.pid"));
         pid.flatMap(ProcessHandle::of).filter(p -> isMariadbdOn(p, data)).ifPresent(stale::add);
         ProcessHandle.allProcesses().filter(p -> isMariadbdOn(p, data)).filter(p -> !stale.contains(p))
                 .forEach(stale::add);
         for (ProcessHandle p : stale) {
-            LOG.warn("a mariadbd (pid {}) left by an earlier run holds {}: stopping it", p.pid(), data);
+            LOG.warn(why, p.pid(), data);
             p.destroy();
             try {
                 p.onExit().get(30, TimeUnit.SECONDS);
@@ -420,10 +424,13 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 if (db != null) {
                     db.stop();
                 }
-                LOG.info("embedded MariaDB stopped");
             } catch (ManagedProcessException e) {
                 LOG.warn("embedded MariaDB did not stop cleanly: {}", e.getMessage());
             }
+            // a restart by the watchdog cut short by this stop leaves a mariadbd that no DB
+            // object knows (it died with the node and came back as the node stopped): it goes too
+            stopStale(dir, data, "a mariadbd (pid {}) restarted while the node stopped still holds {}: stopping it");
+            LOG.info("embedded MariaDB stopped");
         }
     }
 }
