@@ -232,6 +232,49 @@ class WebAppBrowserTest {
     }
 
     @Test
+    void curatorAddsANoteAndTheTimelineShowsItInDateOrder() throws Exception {
+        SyntheticStudies.StudyInfo st = d.wad.get(0);
+        login(WebAppData.CURATOR);
+        open("/studies/" + st.studyInstanceUid());
+        browser.findElement(By.id("xpacs-link")).click();
+        waitFor(() -> browser.getCurrentUrl().contains("/xpacs/patients/"));
+        assertEquals(st.patientId().substring(0, 8), browser.findElement(By.id("xpacs-patient")).getText());
+        WebElement date = browser.findElement(By.id("note-date"));
+        ((JavascriptExecutor) browser).executeScript("arguments[0].value = '2005-06-07T08:09'", date);
+        browser.findElement(By.id("note-diagnosis")).sendKeys("HCM");
+        browser.findElement(By.id("note-notes")).sendKeys("before the first scan");
+        browser.findElement(By.id("add-note")).click();
+        assertEquals("Note added.", browser.findElement(By.id("message")).getText());
+        List<WebElement> events = browser.findElements(By.cssSelector("#timeline > li"));
+        assertTrue(events.size() >= 2);
+        assertTrue(events.get(0).getAttribute("class").contains("event-note"), events.get(0).getText());
+        assertTrue(events.get(0).getText().startsWith("2005-06-07 08:09"), events.get(0).getText());
+        assertTrue(events.get(0).getText().contains("diagnosis HCM"), events.get(0).getText());
+        List<String> dates = new java.util.ArrayList<>();
+        for (WebElement e : events) {
+            dates.add(e.findElement(By.cssSelector(".date")).getText());
+        }
+        assertEquals(dates.stream().sorted().toList(), dates);
+        shot("xpacs-patient");
+        // a bad value: the import's message, in the page
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('note-age').removeAttribute('maxlength')");
+        browser.findElement(By.id("note-age")).sendKeys("9".repeat(70));
+        browser.findElement(By.id("add-note")).click();
+        assertEquals("Age is longer than 64 characters", browser.findElement(By.id("error")).getText());
+        // delete it again
+        browser.findElement(By.cssSelector("#timeline details summary")).click();
+        browser.findElement(By.cssSelector("button[id^=delete-note-]")).click();
+        assertTrue(browser.findElement(By.id("message")).getText().endsWith("deleted."));
+        assertTrue(browser.findElements(By.cssSelector("#timeline li.event-note")).isEmpty());
+        // researchers see the timeline without the forms
+        login(WebAppData.RESEARCHER);
+        open("/xpacs/patients/" + st.patientId());
+        assertTrue(browser.findElements(By.id("note-form")).isEmpty());
+        open("/xpacs/patients/" + d.wam.get(0).patientId());
+        assertTrue(browser.findElement(By.id("error-reason")).getText().contains("no patient WAM00001"));
+    }
+
+    @Test
     void adminManagesUsers() throws Exception {
         login("admin");
         open("/admin/users");

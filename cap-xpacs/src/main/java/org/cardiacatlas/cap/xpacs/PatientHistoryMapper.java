@@ -23,5 +23,11 @@ interface PatientHistoryMapper {
 
     int updateLinks(@Param("id") int id, @Param("prevId") Integer prevId, @Param("nextId") Integer nextId);
 
+    HistoryEventRow selectByClinicalNote(@Param("clinicalNoteId") int clinicalNoteId);
+
+    int updateDate(@Param("id") int id, @Param("eventDate") LocalDateTime eventDate);
+
+    int delete(@Param("id") int id);
+
     int updatePatient(@Param("id") int id, @Param("patientInfoId") int patientInfoId);
 }

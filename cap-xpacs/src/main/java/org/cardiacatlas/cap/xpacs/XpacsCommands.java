@@ -2,7 +2,10 @@ package org.cardiacatlas.cap.xpacs;
 
 import java.io.PrintStream;
 import java.time.format.DateTimeFormatter;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
 
@@ -96,30 +99,61 @@ public final class XpacsCommands {
         }
     }
 
-    /** Prints the patient's timeline in chain order; false when there is no such patient. */
-    public boolean history(String patientId8, PrintStream out) {
+    /** One event of a patient's timeline, as the chain orders it. */
+    public record Event(int id, LocalDateTime date, String kind, String studyUid, String description,
+            ClinicalNoteRow note) {
+    }
+
+    /** A patient of XPACS with the history chain in order, and what is wrong with the chain. */
+    public record Timeline(String patientId, String cohort, String gender, List<Event> events, List<String> problems) {
+    }
+
+    /** The patient's timeline in chain order (empty when XPACS has no such patient). */
+    public Optional<Timeline> timeline(String patientId8) {
         try (SqlSession s = sessions.openSession(false)) {
             PatientInfoRow p = s.getMapper(PatientInfoMapper.class).selectByPatientId(patientId8);
             if (p == null) {
-                out.println("no patient " + patientId8 + " in XPACS");
-                return false;
+                return Optional.empty();
             }
-            out.println("patient " + p.patientId + (p.cohort == null ? "" : ", cohort " + p.cohort)
-                    + (p.gender == null ? "" : ", gender " + p.gender));
             PatientHistoryMapper history = s.getMapper(PatientHistoryMapper.class);
+            List<Event> events = new ArrayList<>();
             Integer at = p.firstHistoryId;
             int guard = 0;
             while (at != null && guard++ < 1_000_000) {
                 HistoryEventRow e = history.selectById(at);
-                out.println("  " + DATE.format(e.eventDate) + "  " + describe(s, e));
+                String kind = e.studyPacsId != null ? "study" : e.clinicalNoteId != null ? "note"
+                        : e.auxFileId != null ? "file" : "event";
+                String studyUid = null;
+                if (e.studyPacsId != null) {
+                    StudyPacsRow link = s.getMapper(StudyPacsMapper.class).selectById(e.studyPacsId);
+                    studyUid = link == null ? null : link.pacsStudyInstanceUid;
+                }
+                ClinicalNoteRow note = e.clinicalNoteId == null ? null
+                        : s.getMapper(ClinicalNoteMapper.class).selectById(e.clinicalNoteId);
+                events.add(new Event(e.id, e.eventDate, kind, studyUid, describe(s, e), note));
                 at = e.nextId;
             }
-            List<String> problems = XpacsChain.verify(s, p);
-            for (String problem : problems) {
-                out.println("  ! " + problem);
-            }
-            return true;
+            return Optional.of(new Timeline(p.patientId, p.cohort, p.gender, events, XpacsChain.verify(s, p)));
         }
+    }
+
+    /** Prints the patient's timeline in chain order; false when there is no such patient. */
+    public boolean history(String patientId8, PrintStream out) {
+        Optional<Timeline> t = timeline(patientId8);
+        if (t.isEmpty()) {
+            out.println("no patient " + patientId8 + " in XPACS");
+            return false;
+        }
+        Timeline p = t.get();
+        out.println("patient " + p.patientId() + (p.cohort() == null ? "" : ", cohort " + p.cohort())
+                + (p.gender() == null ? "" : ", gender " + p.gender()));
+        for (Event e : p.events()) {
+            out.println("  " + DATE.format(e.date()) + "  " + e.description());
+        }
+        for (String problem : p.problems()) {
+            out.println("  ! " + problem);
+        }
+        return true;
     }
 
     private PacsStudyRow pacsStudy(String studyIuid) {

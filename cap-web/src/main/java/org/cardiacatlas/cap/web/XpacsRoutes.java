@@ -1,0 +1,216 @@
+package org.cardiacatlas.cap.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import org.cardiacatlas.cap.access.AccessControl;
+import org.cardiacatlas.cap.access.Principal;
+import org.cardiacatlas.cap.xpacs.XpacsCommands;
+import org.cardiacatlas.cap.xpacs.XpacsNotes;
+
+/**
+ * XPACS curation in the web app and the REST API: a patient's page with cohort, gender and the
+ * history chain as a timeline (XpacsCommands, as {@code capserver xpacs history}), and clinical
+ * notes created, edited and deleted through XpacsNotes (chain locking and the import's checks).
+ * Reading is for every account within its cohorts, changes for curators and admins.
+ */
+final class XpacsRoutes {
+
+    private final XpacsCommands commands;
+    private final XpacsNotes notes;
+    private final AccessControl access;
+    private final Pages pages = Pages.INSTANCE;
+
+    XpacsRoutes(XpacsCommands commands, XpacsNotes notes, AccessControl access) {
+        this.commands = commands;
+        this.notes = notes;
+        this.access = access;
+    }
+
+    void register(Javalin app) {
+        app.get("/xpacs/patients/{id}", ctx -> page(ctx, null, null));
+        app.post("/xpacs/patients/{id}/notes", ctx -> formChange(ctx, () -> {
+            notes.add(patient(ctx), date(ctx.formParam("date")), note(ctx), HttpAuth.principal(ctx).name());
+            return "Note added.";
+        }));
+        app.post("/xpacs/patients/{id}/notes/{note}", ctx -> formChange(ctx, () -> {
+            int id = noteOf(ctx);
+            notes.update(id, date(ctx.formParam("date")), note(ctx), HttpAuth.principal(ctx).name());
+            return "Note " + id + " changed.";
+        }));
+        app.post("/xpacs/patients/{id}/notes/{note}/delete", ctx -> formChange(ctx, () -> {
+            int id = noteOf(ctx);
+            notes.delete(id, HttpAuth.principal(ctx).name());
+            return "Note " + id + " deleted.";
+        }));
+        // REST
+        app.get("/api/xpacs/patients/{id}", ctx -> RestApi.json(ctx, 200, timelineJson(timeline(ctx))));
+        app.post("/api/xpacs/patients/{id}/notes", ctx -> {
+            WebApp.requireCurator(access, ctx);
+            JsonNode b = RestApi.body(ctx);
+            int id = unit(() -> notes.add(patient(ctx), date(b.path("date").asText(null)), note(b),
+                    HttpAuth.principal(ctx).name()));
+            RestApi.json(ctx, 201, Map.of("id", id));
+        });
+        app.put("/api/xpacs/patients/{id}/notes/{note}", ctx -> {
+            WebApp.requireCurator(access, ctx);
+            JsonNode b = RestApi.body(ctx);
+            int id = noteOf(ctx);
+            unit(() -> {
+                notes.update(id, date(b.path("date").asText(null)), note(b), HttpAuth.principal(ctx).name());
+                return 0;
+            });
+            ctx.status(204);
+        });
+        app.delete("/api/xpacs/patients/{id}/notes/{note}", ctx -> {
+            WebApp.requireCurator(access, ctx);
+            int id = noteOf(ctx);
+            unit(() -> {
+                notes.delete(id, HttpAuth.principal(ctx).name());
+                return 0;
+            });
+            ctx.status(204);
+        });
+    }
+
+    private void page(Context ctx, String message, String error) {
+        XpacsCommands.Timeline t = timeline(ctx);
+        Map<String, Object> m = new HashMap<>();
+        m.put("title", "Patient " + t.patientId());
+        m.put("t", t);
+        m.put("message", message);
+        m.put("error", error);
+        m.put("today", LocalDate.now() + "T12:00");
+        pages.render(ctx, "xpacs-patient", m);
+    }
+
+    private interface Change {
+        String run();
+    }
+
+    /** A form's change: done, or its reason shown in the page. */
+    private void formChange(Context ctx, Change change) {
+        WebApp.requireCurator(access, ctx);
+        timeline(ctx);
+        String message;
+        try {
+            message = unit(change::run);
+        } catch (HttpFailure e) {
+            if (e.status() != 400) {
+                throw e;
+            }
+            ctx.status(400);
+            page(ctx, null, e.getMessage());
+            return;
+        }
+        page(ctx, message, null);
+    }
+
+    private interface Unit<T> {
+        T run();
+    }
+
+    /** The units' refusals as the web's one failure type. */
+    private static <T> T unit(Unit<T> u) {
+        try {
+            return u.run();
+        } catch (NoSuchElementException e) {
+            throw HttpFailure.notFound(e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw HttpFailure.badRequest(e.getMessage());
+        }
+    }
+
+    /** The 8-character patient of the path, if the principal may see it. */
+    private String patient(Context ctx) {
+        String p8 = unit(() -> XpacsNotes.patient8(ctx.pathParam("id")));
+        if (!access.maySeePatient(HttpAuth.principal(ctx), p8)) {
+            throw HttpFailure.notFound("no patient " + p8 + " in XPACS");
+        }
+        return p8;
+    }
+
+    private XpacsCommands.Timeline timeline(Context ctx) {
+        String p8 = patient(ctx);
+        return commands.timeline(p8).orElseThrow(() -> HttpFailure.notFound("no patient " + p8 + " in XPACS"));
+    }
+
+    /** The note of the path, which must belong to the path's patient. */
+    private int noteOf(Context ctx) {
+        String p8 = patient(ctx);
+        int id;
+        try {
+            id = Integer.parseInt(ctx.pathParam("note"));
+        } catch (NumberFormatException e) {
+            throw HttpFailure.badRequest("a note id is a number: " + ctx.pathParam("note"));
+        }
+        String owner = unit(() -> notes.patientOf(id));
+        if (!owner.equals(p8)) {
+            throw HttpFailure.notFound("patient " + p8 + " has no clinical note " + id);
+        }
+        return id;
+    }
+
+    static LocalDateTime date(String s) {
+        if (s == null || s.isBlank()) {
+            throw HttpFailure.badRequest("the note's date is empty");
+        }
+        String v = s.trim().replace(' ', 'T');
+        try {
+            return v.length() == 10 ? LocalDate.parse(v).atStartOfDay() : LocalDateTime.parse(v);
+        } catch (DateTimeParseException e) {
+            throw HttpFailure.badRequest("not a date (yyyy-MM-dd or yyyy-MM-ddTHH:mm): " + s);
+        }
+    }
+
+    private static XpacsNotes.Note note(Context ctx) {
+        return new XpacsNotes.Note(ctx.formParam("age"), ctx.formParam("weight"), ctx.formParam("height"),
+                ctx.formParam("diagnosis"), ctx.formParam("procedure"), ctx.formParam("notes"));
+    }
+
+    private static XpacsNotes.Note note(JsonNode b) {
+        return new XpacsNotes.Note(b.path("age").asText(null), b.path("weight").asText(null),
+                b.path("height").asText(null), b.path("diagnosis").asText(null), b.path("procedure").asText(null),
+                b.path("notes").asText(null));
+    }
+
+    private static Map<String, Object> timelineJson(XpacsCommands.Timeline t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("patientId", t.patientId());
+        m.put("cohort", t.cohort());
+        m.put("gender", t.gender());
+        List<Map<String, Object>> events = new ArrayList<>();
+        for (XpacsCommands.Event e : t.events()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("id", e.id());
+            x.put("date", e.date().toString());
+            x.put("kind", e.kind());
+            x.put("studyUid", e.studyUid());
+            x.put("description", e.description());
+            if (e.note() != null) {
+                Map<String, Object> n = new LinkedHashMap<>();
+                n.put("id", e.note().id);
+                n.put("age", e.note().age);
+                n.put("weight", e.note().weight);
+                n.put("height", e.note().height);
+                n.put("diagnosis", e.note().diagnosis);
+                n.put("procedure", e.note().procedure);
+                n.put("notes", e.note().notes);
+                x.put("note", n);
+            }
+            events.add(x);
+        }
+        m.put("events", events);
+        m.put("problems", t.problems());
+        return m;
+    }
+}
