@@ -7,14 +7,14 @@ import org.cardiacatlas.cap.retrieve.RetrieveIndex;
 import org.cardiacatlas.cap.scp.EchoScu;
 
 /** {@code capserver ae add AET HOST PORT [DESCRIPTION] | list | remove AET | echo AET}: the C-MOVE destinations. */
-final class AeCommand {
+public final class AeCommand {
 
     static final String USAGE = "capserver ae add AET HOST PORT [DESCRIPTION] | ae list | ae remove AET | ae echo AET";
 
     private AeCommand() {
     }
 
-    static int run(RetrieveIndex index, String ourAet, List<String> args, PrintStream out) {
+    public static int run(RetrieveIndex index, String ourAet, List<String> args, PrintStream out) {
         if (args.isEmpty()) {
             throw new IllegalArgumentException(USAGE);
         }

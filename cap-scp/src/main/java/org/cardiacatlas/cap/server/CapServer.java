@@ -94,6 +94,8 @@ public final class CapServer implements AutoCloseable {
         mappers.addAll(StorageCommitments.mappers());
         mappers.addAll(StoreCompression.mappers());
         mappers.addAll(Accounts.mappers());
+        // capserver status's figures, also shown by the web app's dashboard
+        mappers.add(StatusMapper.class);
         Database database = Database.open(config, mappers);
         XpacsCatchUp catchUp = null;
         StorageCommitments commitments = null;

@@ -19,12 +19,12 @@ import java.util.function.Predicate;
  * {@code capserver log}: the audit log filtered by time range, AE title, operation, failures,
  * patient or study, as a table or as JSON lines; {@code --follow} keeps printing new events.
  */
-final class LogCommand {
+public final class LogCommand {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneId.systemDefault());
 
-    static final String USAGE = "capserver log [--from T] [--to T] [--aet AE] [--op OP] [--failures] [--patient ID] "
+    public static final String USAGE = "capserver log [--from T] [--to T] [--aet AE] [--op OP] [--failures] [--patient ID] "
             + "[--study UID] [--json] [--follow]   (T: yyyy-MM-dd, yyyy-MM-ddTHH:mm[:ss] local time, or an ISO instant)";
 
     private LogCommand() {
@@ -35,7 +35,7 @@ final class LogCommand {
     }
 
     /** Unreadable lines (a record cut by a crash or a full disk) are reported on {@code err}, never skipped silently. */
-    static int run(Path logDir, List<String> args, PrintStream out, PrintStream err)
+    public static int run(Path logDir, List<String> args, PrintStream out, PrintStream err)
             throws IOException, InterruptedException {
         Predicate<AuditReader.Event> filter = e -> true;
         boolean json = false;

@@ -166,10 +166,12 @@ public final class WebServer implements AutoCloseable {
                 config.bool(CapConfig.Option.CASE_SENSITIVE_NAMES)), node.retrieve(), node.storage(), node.access());
         new WebApp(auth, node.access(), archive).register(app);
         new RestApi(auth, node.access(), archive).register(app);
-        new XpacsRoutes(new org.cardiacatlas.cap.xpacs.XpacsCommands(node.database().sessions(),
-                node.database().xpacsSessions(), new org.cardiacatlas.cap.xpacs.XpacsSync(
-                        config.get(CapConfig.Option.CAP_ID_PATTERN))),
-                new org.cardiacatlas.cap.xpacs.XpacsNotes(node.database().xpacsSessions()), node.access()).register(app);
+        org.cardiacatlas.cap.xpacs.XpacsCommands xpacs = new org.cardiacatlas.cap.xpacs.XpacsCommands(
+                node.database().sessions(), node.database().xpacsSessions(),
+                new org.cardiacatlas.cap.xpacs.XpacsSync(config.get(CapConfig.Option.CAP_ID_PATTERN)));
+        new XpacsRoutes(xpacs, new org.cardiacatlas.cap.xpacs.XpacsNotes(node.database().xpacsSessions()),
+                node.access()).register(app);
+        new AdminRoutes(node, xpacs).register(app);
 
         app.start();
         WebServer ws = new WebServer(app);

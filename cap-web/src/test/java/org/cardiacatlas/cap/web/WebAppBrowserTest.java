@@ -69,12 +69,22 @@ class WebAppBrowserTest {
         open("/login");
         browser.findElement(By.id("username")).sendKeys(user);
         browser.findElement(By.id("password")).sendKeys(d.password(user));
-        browser.findElement(By.id("login")).click();
+        submit(By.id("login"));
         waitFor(() -> !browser.getCurrentUrl().contains("/login"));
     }
 
     static void waitFor(java.util.function.BooleanSupplier condition) {
         new WebDriverWait(browser, Duration.ofSeconds(30)).until(b -> condition.getAsBoolean());
+    }
+
+    /** Clicks a button that submits a form, and waits until the next page has replaced this one. */
+    static void submit(By button) {
+        WebElement html = browser.findElement(By.tagName("html"));
+        browser.findElement(button).click();
+        new WebDriverWait(browser, Duration.ofSeconds(60)).until(
+                org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(html));
+        new WebDriverWait(browser, Duration.ofSeconds(60)).until(b -> "complete".equals(
+                ((JavascriptExecutor) b).executeScript("return document.readyState")));
     }
 
     static void shot(String name) throws Exception {
@@ -117,7 +127,7 @@ class WebAppBrowserTest {
             assertEquals(user.equals("admin"), t.contains("Users"), "only the admin has the users page");
             assertEquals(!user.equals(WebAppData.RESEARCHER), t.contains("WAM0000101"), t);
             shot("studies-" + (user.equals("admin") ? "admin" : user.substring(3)));
-            browser.findElement(By.id("logout")).click();
+            submit(By.id("logout"));
             waitFor(() -> browser.getCurrentUrl().contains("/login"));
             open("/studies");
             assertTrue(browser.getCurrentUrl().contains("/login?next="), browser.getCurrentUrl());
@@ -127,7 +137,7 @@ class WebAppBrowserTest {
         open("/login");
         browser.findElement(By.id("username")).sendKeys(WebAppData.RESEARCHER);
         browser.findElement(By.id("password")).sendKeys("not-my-password");
-        browser.findElement(By.id("login")).click();
+        submit(By.id("login"));
         assertEquals("Wrong user name or password.", browser.findElement(By.id("login-error")).getText());
         shot("login-failed");
     }
@@ -206,7 +216,7 @@ class WebAppBrowserTest {
         login(WebAppData.CURATOR);
         open("/account");
         browser.findElement(By.id("token-label")).sendKeys("browser");
-        browser.findElement(By.id("create-token")).click();
+        submit(By.id("create-token"));
         String token = browser.findElement(By.id("new-token")).getText();
         assertTrue(token.startsWith("cap_"), token);
         shot("account-token");
@@ -214,8 +224,7 @@ class WebAppBrowserTest {
         assertFalse(text().contains(token), "a token is shown once");
         assertEquals(200, f.get("/api/me", "Bearer " + token, null).statusCode());
         List<WebElement> revoke = browser.findElements(By.cssSelector("button[id^=revoke-]"));
-        revoke.get(revoke.size() - 1).click();
-        waitFor(() -> browser.getCurrentUrl().endsWith("/account"));
+        submit(By.id(revoke.get(revoke.size() - 1).getAttribute("id")));
         assertEquals(401, f.get("/api/me", "Bearer " + token, null).statusCode());
         // a change without the CSRF token, from the page's own origin: refused
         String answer = (String) js("var done = arguments[arguments.length - 1];"
@@ -227,7 +236,7 @@ class WebAppBrowserTest {
         browser.findElement(By.id("current")).sendKeys("not-the-password");
         browser.findElement(By.id("new-password")).sendKeys("another-pass-1");
         browser.findElement(By.id("confirm")).sendKeys("another-pass-1");
-        browser.findElement(By.id("change-password")).click();
+        submit(By.id("change-password"));
         assertEquals("the current password is wrong", browser.findElement(By.id("error")).getText());
     }
 
@@ -243,7 +252,7 @@ class WebAppBrowserTest {
         ((JavascriptExecutor) browser).executeScript("arguments[0].value = '2005-06-07T08:09'", date);
         browser.findElement(By.id("note-diagnosis")).sendKeys("HCM");
         browser.findElement(By.id("note-notes")).sendKeys("before the first scan");
-        browser.findElement(By.id("add-note")).click();
+        submit(By.id("add-note"));
         assertEquals("Note added.", browser.findElement(By.id("message")).getText());
         List<WebElement> events = browser.findElements(By.cssSelector("#timeline > li"));
         assertTrue(events.size() >= 2);
@@ -259,11 +268,11 @@ class WebAppBrowserTest {
         // a bad value: the import's message, in the page
         ((JavascriptExecutor) browser).executeScript("document.getElementById('note-age').removeAttribute('maxlength')");
         browser.findElement(By.id("note-age")).sendKeys("9".repeat(70));
-        browser.findElement(By.id("add-note")).click();
+        submit(By.id("add-note"));
         assertEquals("Age is longer than 64 characters", browser.findElement(By.id("error")).getText());
         // delete it again
         browser.findElement(By.cssSelector("#timeline details summary")).click();
-        browser.findElement(By.cssSelector("button[id^=delete-note-]")).click();
+        submit(By.cssSelector("button[id^=delete-note-]"));
         assertTrue(browser.findElement(By.id("message")).getText().endsWith("deleted."));
         assertTrue(browser.findElements(By.cssSelector("#timeline li.event-note")).isEmpty());
         // researchers see the timeline without the forms
@@ -275,20 +284,112 @@ class WebAppBrowserTest {
     }
 
     @Test
+    void dashboardPlotsAfterStoresAndAuditFilters() throws Exception {
+        login("admin");
+        open("/admin");
+        waitFor(() -> "drawn".equals(browser.findElement(By.tagName("body")).getAttribute("data-charts")));
+        String status = browser.findElement(By.id("status")).getText();
+        assertTrue(status.contains("instances") && status.contains("last 24 hours"), status);
+        // the fixture's stores (WebAppData and the other tests) are in the plot
+        long stores = Long.parseLong(browser.findElement(By.id("chart-stores")).getAttribute("data-total"));
+        // WebAppData stored 2 x 2 x 3 + 1 x 1 x 2 instances; other test classes of this JVM may add theirs
+        assertTrue(stores >= 14, "stores plotted: " + stores);
+        assertTrue(Long.parseLong(browser.findElement(By.id("chart-bytes")).getAttribute("data-total")) > 0);
+        assertEquals(3, browser.findElements(By.cssSelector(".chart canvas")).size());
+        shot("dashboard");
+        // the audit log, filtered as capserver log filters
+        assertEquals(401, f.get("/api/me", WebFixture.basic("admin", "a-wrong-password"), null).statusCode());
+        open("/admin/audit");
+        browser.findElement(By.id("audit-op")).sendKeys("LOGIN-FAILED");
+        browser.findElement(By.id("audit-search")).click();
+        waitFor(() -> browser.getCurrentUrl().contains("op=LOGIN-FAILED"));
+        waitFor(() -> !browser.findElement(By.id("audit-log")).getText().isEmpty());
+        for (String line : browser.findElement(By.id("audit-log")).getText().split("\n")) {
+            assertTrue(line.contains("LOGIN-FAILED"), line);
+        }
+        shot("audit");
+        open("/admin/audit?op=C-STORE&patient=" + d.wam.get(0).patientId());
+        String[] lines = browser.findElement(By.id("audit-log")).getText().split("\n");
+        assertEquals(2, lines.length, String.join("\n", lines));
+        open("/admin/audit?from=yesterday");
+        assertTrue(browser.findElement(By.id("error-reason")).getText().startsWith("not a time: yesterday"));
+        // the AE registry: add, C-ECHO (the node itself, by its own AE title), remove
+        open("/admin/aes");
+        browser.findElement(By.id("ae-aet")).sendKeys("CAPSCP");
+        browser.findElement(By.id("ae-host")).sendKeys("127.0.0.1");
+        browser.findElement(By.id("ae-port")).sendKeys(String.valueOf(f.dicomPort));
+        submit(By.id("ae-add"));
+        assertTrue(browser.findElement(By.id("message")).getText().contains("CAPSCP"), text());
+        submit(By.id("echo-CAPSCP"));
+        assertTrue(browser.findElement(By.id("message")).getText().contains("success"),
+                browser.findElement(By.id("message")).getText());
+        shot("aes");
+        submit(By.id("remove-CAPSCP"));
+        assertEquals("destination CAPSCP removed", browser.findElement(By.id("message")).getText());
+        // configuration, secrets masked
+        open("/admin/config");
+        String config = browser.findElement(By.id("config")).getText();
+        assertTrue(config.contains("db-password"), config);
+        String pw = f.node.config().get(org.cardiacatlas.cap.common.CapConfig.Option.DB_PASSWORD);
+        assertTrue(pw.isEmpty() || !config.contains(pw), "the database password is masked");
+        // curators have none of this
+        login(WebAppData.CURATOR);
+        open("/admin");
+        assertEquals("this is for administrators only", browser.findElement(By.id("error-reason")).getText());
+    }
+
+    @Test
+    void csvImportWithABadRowShowsFileAndLine() throws Exception {
+        Path dir = Files.createTempDirectory(Path.of("target"), "import");
+        String p8 = d.wad.get(1).patientId().substring(0, 8);
+        Path csv = dir.resolve("notes-bad.csv");
+        Files.writeString(csv, "PatientID,EventDate,Age,Weight,Height,Diagnosis,Procedure,Notes\n"
+                + p8 + ",2004-01-02,40,,,ok,,\n" + p8 + ",not-a-date,40,,,bad,,\n");
+        login(WebAppData.CURATOR);
+        open("/xpacs/import");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("import-kind"))).selectByValue("notes");
+        browser.findElement(By.id("import-files")).sendKeys(csv.toAbsolutePath().toString());
+        submit(By.id("import"));
+        String report = browser.findElement(By.id("import-report")).getText();
+        assertTrue(report.startsWith("notes-bad.csv:3: EventDate 'not-a-date' is not a date"), report);
+        assertEquals("Rejected: nothing was imported.", browser.findElement(By.id("import-result")).getText());
+        shot("xpacs-import");
+        // a good file is imported, and its note is in the timeline
+        Path good = dir.resolve("notes-good.csv");
+        Files.writeString(good, "PatientID,EventDate,Age,Weight,Height,Diagnosis,Procedure,Notes\n"
+                + p8 + ",2004-01-02,40,,,imported-dx,,\n");
+        open("/xpacs/import");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("import-kind"))).selectByValue("notes");
+        browser.findElement(By.id("import-files")).sendKeys(good.toAbsolutePath().toString());
+        submit(By.id("import"));
+        assertTrue(browser.findElement(By.id("import-report")).getText().contains("imported 1 notes rows"));
+        open("/xpacs/patients/" + p8);
+        assertTrue(text().contains("diagnosis imported-dx"), text());
+        // xpacs check
+        open("/xpacs/check");
+        assertTrue(browser.findElement(By.id("report")).getText().contains("0 with a broken history chain"),
+                browser.findElement(By.id("report")).getText());
+        // researchers cannot import
+        login(WebAppData.RESEARCHER);
+        open("/xpacs/import");
+        assertEquals("this is for curators and administrators only", browser.findElement(By.id("error-reason")).getText());
+    }
+
+    @Test
     void adminManagesUsers() throws Exception {
         login("admin");
         open("/admin/users");
         browser.findElement(By.id("new-name")).sendKeys("wa-browser");
         browser.findElement(By.id("new-cohorts")).sendKeys("WAM");
         browser.findElement(By.id("new-password")).sendKeys("browser-pass-1");
-        browser.findElement(By.id("add-user")).click();
+        submit(By.id("add-user"));
         assertEquals("User wa-browser added.", browser.findElement(By.id("message")).getText());
         assertTrue(f.node.accounts().principal("wa-browser").orElseThrow().cohorts().contains("WAM"));
         shot("users");
         // errors are sentences
         browser.findElement(By.id("new-name")).sendKeys("wa-browser");
         browser.findElement(By.id("new-password")).sendKeys("browser-pass-1");
-        browser.findElement(By.id("add-user")).click();
+        submit(By.id("add-user"));
         assertEquals("user 'wa-browser' exists", browser.findElement(By.id("error")).getText());
         // the researcher has no such page
         login(WebAppData.RESEARCHER);
