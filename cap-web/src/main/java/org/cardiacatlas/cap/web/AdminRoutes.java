@@ -259,6 +259,10 @@ final class AdminRoutes {
         m.put("title", "Audit log");
         m.put("f", f);
         m.put("failures", ctx.queryParam("failures") != null);
+        // live tail: the rows reload themselves (htmx) with the same filters
+        boolean live = ctx.queryParam("live") != null;
+        m.put("live", live);
+        m.put("liveUrl", "/admin/audit?" + (ctx.queryString() == null ? "live=on" : ctx.queryString()));
         m.put("rows", rows);
         m.put("max", AUDIT_ROWS);
         pages.render(ctx, "audit", m);

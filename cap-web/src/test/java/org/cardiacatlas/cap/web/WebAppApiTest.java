@@ -76,7 +76,8 @@ class WebAppApiTest {
         JsonNode api = json(f.get("/api/openapi.json", null, null));
         assertEquals("3.0.3", api.path("openapi").asText());
         for (String p : List.of("/api/studies", "/api/patients", "/api/studies/{study}", "/api/account/tokens",
-                "/api/studies/{study}/zip", "/api/users")) {
+                "/api/studies/{study}/zip", "/api/users", "/api/xpacs/patients/{id}", "/api/xpacs/patients/{id}/notes",
+                "/api/xpacs/patients/{id}/notes/{note}", "/api/admin/status", "/api/admin/audit", "/api/admin/aes")) {
             assertTrue(api.path("paths").has(p), p);
         }
     }

@@ -308,6 +308,13 @@ class WebAppBrowserTest {
             assertTrue(line.contains("LOGIN-FAILED"), line);
         }
         shot("audit");
+        // live: the rows reload themselves every 5 s with the same filters
+        open("/admin/audit?op=HTTP&live=on");
+        WebElement rows = browser.findElement(By.id("audit-rows"));
+        assertEquals("every 5s", rows.getAttribute("hx-trigger"));
+        assertTrue(rows.getAttribute("hx-get").contains("op=HTTP"));
+        long before = browser.findElement(By.id("audit-log")).getText().lines().count();
+        waitFor(() -> browser.findElement(By.id("audit-log")).getText().lines().count() > before);
         open("/admin/audit?op=C-STORE&patient=" + d.wam.get(0).patientId());
         String[] lines = browser.findElement(By.id("audit-log")).getText().split("\n");
         assertEquals(2, lines.length, String.join("\n", lines));
