@@ -313,8 +313,9 @@ class WebAppBrowserTest {
         WebElement rows = browser.findElement(By.id("audit-rows"));
         assertEquals("every 5s", rows.getAttribute("hx-trigger"));
         assertTrue(rows.getAttribute("hx-get").contains("op=HTTP"));
-        long before = browser.findElement(By.id("audit-log")).getText().lines().count();
-        waitFor(() -> browser.findElement(By.id("audit-log")).getText().lines().count() > before);
+        // newest first: the page's own request comes on top at the next reload
+        String newest = browser.findElement(By.id("audit-log")).getText().lines().findFirst().orElse("");
+        waitFor(() -> !browser.findElement(By.id("audit-log")).getText().lines().findFirst().orElse("").equals(newest));
         open("/admin/audit?op=C-STORE&patient=" + d.wam.get(0).patientId());
         String[] lines = browser.findElement(By.id("audit-log")).getText().split("\n");
         assertEquals(2, lines.length, String.join("\n", lines));
