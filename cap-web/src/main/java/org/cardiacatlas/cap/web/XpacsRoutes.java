@@ -52,6 +52,9 @@ final class XpacsRoutes {
             notes.delete(id, HttpAuth.principal(ctx).name());
             return "Note " + id + " deleted.";
         }));
+        // downloads: heart models (ZIP and XML) and auxiliary files kept by the archive
+        app.get("/api/xpacs/patients/{id}/models/{model}/{part}", this::modelDownload);
+        app.get("/api/xpacs/patients/{id}/files/{file}", this::fileDownload);
         // REST
         app.get("/api/xpacs/patients/{id}", ctx -> RestApi.json(ctx, 200, timelineJson(timeline(ctx))));
         app.post("/api/xpacs/patients/{id}/notes", ctx -> {
@@ -80,6 +83,74 @@ final class XpacsRoutes {
             });
             ctx.status(204);
         });
+    }
+
+    private static int number(Context ctx, String name) {
+        try {
+            return Integer.parseInt(ctx.pathParam(name));
+        } catch (NumberFormatException e) {
+            throw HttpFailure.badRequest(name + " is a number: " + ctx.pathParam(name));
+        }
+    }
+
+    private void modelDownload(Context ctx) throws java.io.IOException {
+        String p8 = patient(ctx);
+        int id = number(ctx, "model");
+        var m = commands.model(id).filter(e -> e.getKey().equals(p8))
+                .orElseThrow(() -> HttpFailure.notFound("patient " + p8 + " has no heart model " + id)).getValue();
+        String part = ctx.pathParam("part");
+        byte[] data;
+        String type;
+        String name = (m.name == null || m.name.isBlank() ? "model-" + id : m.name).replaceAll("[^A-Za-z0-9._-]", "_");
+        switch (part) {
+            case "model" -> {
+                data = m.modelData;
+                type = "application/zip";
+                name += ".zip";
+            }
+            case "xml" -> {
+                data = m.xmlData;
+                type = "application/xml";
+                name += ".xml";
+            }
+            default -> throw HttpFailure.notFound("a model has the parts model and xml, not " + part);
+        }
+        if (data == null) {
+            throw HttpFailure.notFound("heart model " + id + " has no " + part + " data");
+        }
+        org.cardiacatlas.cap.common.Audit.event("XPACS-DOWNLOAD").with("user", HttpAuth.principal(ctx).name())
+                .with("remote", ctx.ip()).with("patient", p8).with("detail", "model " + id + " " + part)
+                .with("bytes", data.length).write();
+        ctx.status(200).contentType(type).header("Content-Disposition", "attachment; filename=\"" + name + "\"");
+        ctx.result(data);
+    }
+
+    /** A file the import copied into the archive; other URIs are links in the page, not downloads. */
+    private void fileDownload(Context ctx) throws java.io.IOException {
+        String p8 = patient(ctx);
+        int id = number(ctx, "file");
+        var f = commands.auxFile(id).filter(e -> e.getKey().equals(p8))
+                .orElseThrow(() -> HttpFailure.notFound("patient " + p8 + " has no file " + id)).getValue();
+        java.nio.file.Path path;
+        try {
+            java.net.URI uri = java.net.URI.create(f.uri);
+            if (!"file".equals(uri.getScheme())) {
+                throw HttpFailure.notFound("file " + id + " is not kept by the archive: it is at " + f.uri);
+            }
+            path = java.nio.file.Path.of(uri);
+        } catch (IllegalArgumentException e) {
+            throw HttpFailure.notFound("file " + id + " has no usable URI: " + f.uri);
+        }
+        if (!java.nio.file.Files.isRegularFile(path)) {
+            throw HttpFailure.notFound("file " + id + " is missing from the archive (" + path.getFileName() + ")");
+        }
+        String name = (f.filename == null ? path.getFileName().toString() : f.filename).replaceAll("[^A-Za-z0-9._-]", "_");
+        org.cardiacatlas.cap.common.Audit.event("XPACS-DOWNLOAD").with("user", HttpAuth.principal(ctx).name())
+                .with("remote", ctx.ip()).with("patient", p8).with("detail", "file " + id)
+                .with("bytes", java.nio.file.Files.size(path)).write();
+        ctx.status(200).contentType("application/octet-stream")
+                .header("Content-Disposition", "attachment; filename=\"" + name + "\"");
+        java.nio.file.Files.copy(path, ctx.outputStream());
     }
 
     private void page(Context ctx, String message, String error) {
@@ -196,6 +267,26 @@ final class XpacsRoutes {
             x.put("kind", e.kind());
             x.put("studyUid", e.studyUid());
             x.put("description", e.description());
+            if (e.file() != null) {
+                x.put("file", Map.of("id", e.file().id, "uri", String.valueOf(e.file().uri),
+                        "filename", String.valueOf(e.file().filename), "descriptor", String.valueOf(e.file().descriptor)));
+            }
+            if (!e.models().isEmpty()) {
+                List<Map<String, Object>> ms = new ArrayList<>();
+                e.models().forEach(mo -> {
+                    Map<String, Object> y = new LinkedHashMap<>();
+                    y.put("id", mo.id);
+                    y.put("name", mo.name);
+                    y.put("type", mo.type);
+                    y.put("format", mo.format);
+                    y.put("comment", mo.comment);
+                    ms.add(y);
+                });
+                x.put("models", ms);
+            }
+            if (!e.baseline().isEmpty()) {
+                x.put("baseline", e.baseline());
+            }
             if (e.note() != null) {
                 Map<String, Object> n = new LinkedHashMap<>();
                 n.put("id", e.note().id);

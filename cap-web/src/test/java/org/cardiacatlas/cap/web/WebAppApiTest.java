@@ -366,6 +366,8 @@ class WebAppApiTest {
         assertEquals(403, r.send("DELETE", base + "/notes/" + early, null, null, r.csrf).statusCode());
         assertEquals(404, r.get("/api/xpacs/patients/" + d.wam.get(0).patientId()).statusCode());
         assertEquals(404, r.get("/xpacs/patients/" + d.wam.get(0).patientId()).statusCode());
+        assertEquals(404, r.get("/api/xpacs/patients/" + d.wam.get(0).patientId() + "/models/1/model").statusCode());
+        assertEquals(404, r.get("/api/xpacs/patients/" + d.wam.get(0).patientId() + "/files/1").statusCode());
         // a note through another patient's path is not found
         String other = d.wad.get(0).patientId().substring(0, 8);
         assertEquals(404, c.send("DELETE", "/api/xpacs/patients/" + other + "/notes/" + early, null, null, c.csrf)

@@ -373,6 +373,41 @@ class WebAppBrowserTest {
         assertTrue(browser.findElement(By.id("import-report")).getText().contains("imported 1 notes rows"));
         open("/xpacs/patients/" + p8);
         assertTrue(text().contains("diagnosis imported-dx"), text());
+        // a heart model (ZIP + XML, uploaded beside the CSV, validated as the import does), a
+        // baseline diagnosis and an auxiliary file; each shows in the timeline and downloads
+        String study = d.wad.get(1).studyInstanceUid();
+        Path zip = dir.resolve("lv.zip");
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+            z.putNextEntry(new java.util.zip.ZipEntry("lv.model"));
+            z.write("mesh".getBytes());
+            z.closeEntry();
+        }
+        Files.writeString(dir.resolve("lv.xml"), "<model name=\"lv\"/>");
+        Files.writeString(dir.resolve("models.csv"), "StudyInstanceUID,Name,Type,Format,Comment,ModelFile,XmlFile\n"
+                + study + ",lv-fit,LV,cim,first fit,lv.zip,lv.xml\n");
+        importFiles("models", dir.resolve("models.csv"), zip, dir.resolve("lv.xml"));
+        assertTrue(browser.findElement(By.id("import-report")).getText().contains("imported 1 models rows"),
+                browser.findElement(By.id("import-report")).getText());
+        Files.writeString(dir.resolve("baseline.csv"), "StudyInstanceUID,Ethnicity,Height,Weight,SBP,DBP,HeartRate,"
+                + "HistoryOfHypertension,HistoryOfDiabetes,HistoryOfAlcohol,HistoryOfSmoking\n" + study
+                + ",white,170,70,120,80,60,no,no,no,yes\n");
+        importFiles("baseline", dir.resolve("baseline.csv"));
+        Files.writeString(dir.resolve("report.txt"), "echo report");
+        Files.writeString(dir.resolve("files.csv"), "PatientID,EventDate,Source,Filename,Descriptor\n" + p8
+                + ",2011-05-06,report.txt,report.txt,echo\n");
+        importFiles("files", dir.resolve("files.csv"), dir.resolve("report.txt"));
+        open("/xpacs/patients/" + p8);
+        String page = text();
+        assertTrue(page.contains("Heart model lv-fit LV cim"), page);
+        assertTrue(page.contains("Baseline: ethnicity white, height 170"), page);
+        shot("xpacs-patient-models");
+        String zipHref = browser.findElement(By.cssSelector("a[id^=model-zip-]")).getAttribute("href");
+        String fileHref = browser.findElement(By.cssSelector("a[id^=file-]")).getAttribute("href");
+        String got = (String) js("var done = arguments[arguments.length - 1];"
+                + "Promise.all([arguments[0], arguments[1]].map(function (u) { return fetch(u, {credentials: 'same-origin'})"
+                + ".then(function (r) { return r.arrayBuffer().then(function (b) { return r.status + ':' + b.byteLength; }); });"
+                + " })).then(function (a) { done(a.join(' ')); });", zipHref, fileHref);
+        assertEquals("200:" + Files.size(zip) + " 200:11", got);
         // xpacs check
         open("/xpacs/check");
         assertTrue(browser.findElement(By.id("report")).getText().contains("0 with a broken history chain"),
@@ -381,6 +416,17 @@ class WebAppBrowserTest {
         login(WebAppData.RESEARCHER);
         open("/xpacs/import");
         assertEquals("this is for curators and administrators only", browser.findElement(By.id("error-reason")).getText());
+    }
+
+    static void importFiles(String kind, Path... files) {
+        open("/xpacs/import");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("import-kind"))).selectByValue(kind);
+        StringBuilder paths = new StringBuilder();
+        for (Path p : files) {
+            paths.append(paths.length() > 0 ? "\n" : "").append(p.toAbsolutePath());
+        }
+        browser.findElement(By.id("import-files")).sendKeys(paths.toString());
+        submit(By.id("import"));
     }
 
     @Test

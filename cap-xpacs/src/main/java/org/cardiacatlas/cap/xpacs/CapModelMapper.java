@@ -7,4 +7,9 @@ interface CapModelMapper {
     int insert(CapModelRow row);
 
     List<CapModelRow> selectByStudyPacs(@Param("studyPacsId") int studyPacsId);
+
+    /** Without the model and XML data: for listings. */
+    List<CapModelRow> selectSummaryByStudyPacs(@Param("studyPacsId") int studyPacsId);
+
+    CapModelRow selectById(@Param("id") int id);
 }

@@ -23,6 +23,8 @@ interface PatientHistoryMapper {
 
     int updateLinks(@Param("id") int id, @Param("prevId") Integer prevId, @Param("nextId") Integer nextId);
 
+    HistoryEventRow selectByAuxFile(@Param("auxFileId") int auxFileId);
+
     HistoryEventRow selectByClinicalNote(@Param("clinicalNoteId") int clinicalNoteId);
 
     int updateDate(@Param("id") int id, @Param("eventDate") LocalDateTime eventDate);

@@ -5,6 +5,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
@@ -101,7 +102,7 @@ public final class XpacsCommands {
 
     /** One event of a patient's timeline, as the chain orders it. */
     public record Event(int id, LocalDateTime date, String kind, String studyUid, String description,
-            ClinicalNoteRow note) {
+            ClinicalNoteRow note, AuxFileRow file, List<CapModelRow> models, List<BaselineDiagnosisRow> baseline) {
     }
 
     /** A patient of XPACS with the history chain in order, and what is wrong with the chain. */
@@ -124,16 +125,50 @@ public final class XpacsCommands {
                 String kind = e.studyPacsId != null ? "study" : e.clinicalNoteId != null ? "note"
                         : e.auxFileId != null ? "file" : "event";
                 String studyUid = null;
+                List<CapModelRow> models = List.of();
+                List<BaselineDiagnosisRow> baseline = List.of();
                 if (e.studyPacsId != null) {
                     StudyPacsRow link = s.getMapper(StudyPacsMapper.class).selectById(e.studyPacsId);
                     studyUid = link == null ? null : link.pacsStudyInstanceUid;
+                    // heart models and baseline diagnoses belong to the imaging session
+                    models = s.getMapper(CapModelMapper.class).selectSummaryByStudyPacs(e.studyPacsId);
+                    baseline = s.getMapper(BaselineDiagnosisMapper.class).selectByStudyPacs(e.studyPacsId);
                 }
                 ClinicalNoteRow note = e.clinicalNoteId == null ? null
                         : s.getMapper(ClinicalNoteMapper.class).selectById(e.clinicalNoteId);
-                events.add(new Event(e.id, e.eventDate, kind, studyUid, describe(s, e), note));
+                AuxFileRow file = e.auxFileId == null ? null : s.getMapper(AuxFileMapper.class).selectById(e.auxFileId);
+                events.add(new Event(e.id, e.eventDate, kind, studyUid, describe(s, e), note, file, models, baseline));
                 at = e.nextId;
             }
             return Optional.of(new Timeline(p.patientId, p.cohort, p.gender, events, XpacsChain.verify(s, p)));
+        }
+    }
+
+    /** A heart model with its data, and the 8-character patient of its imaging session; empty if none. */
+    public Optional<Map.Entry<String, CapModelRow>> model(int id) {
+        try (SqlSession s = sessions.openSession(false)) {
+            CapModelRow m = s.getMapper(CapModelMapper.class).selectById(id);
+            if (m == null || m.studyPacsId == null) {
+                return Optional.empty();
+            }
+            StudyPacsRow link = s.getMapper(StudyPacsMapper.class).selectById(m.studyPacsId);
+            if (link == null || link.pacsPatientId == null || link.pacsPatientId.length() < 8) {
+                return Optional.empty();
+            }
+            return Optional.of(Map.entry(link.pacsPatientId.substring(0, 8), m));
+        }
+    }
+
+    /** An auxiliary file's row and the 8-character patient whose history holds it; empty if none. */
+    public Optional<Map.Entry<String, AuxFileRow>> auxFile(int id) {
+        try (SqlSession s = sessions.openSession(false)) {
+            AuxFileRow f = s.getMapper(AuxFileMapper.class).selectById(id);
+            HistoryEventRow e = s.getMapper(PatientHistoryMapper.class).selectByAuxFile(id);
+            if (f == null || e == null) {
+                return Optional.empty();
+            }
+            PatientInfoRow p = s.getMapper(PatientInfoMapper.class).selectById(e.patientInfoId);
+            return p == null ? Optional.empty() : Optional.of(Map.entry(p.patientId, f));
         }
     }
 
