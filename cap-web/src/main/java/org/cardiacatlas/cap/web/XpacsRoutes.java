@@ -15,7 +15,9 @@ import java.util.NoSuchElementException;
 import org.cardiacatlas.cap.access.AccessControl;
 import org.cardiacatlas.cap.access.Principal;
 import org.cardiacatlas.cap.xpacs.XpacsCommands;
+import org.cardiacatlas.cap.xpacs.XpacsImport;
 import org.cardiacatlas.cap.xpacs.XpacsNotes;
+import io.javalin.http.UploadedFile;
 
 /**
  * XPACS curation in the web app and the REST API: a patient's page with cohort, gender and the
@@ -27,12 +29,14 @@ final class XpacsRoutes {
 
     private final XpacsCommands commands;
     private final XpacsNotes notes;
+    private final XpacsImport importer;
     private final AccessControl access;
     private final Pages pages = Pages.INSTANCE;
 
-    XpacsRoutes(XpacsCommands commands, XpacsNotes notes, AccessControl access) {
+    XpacsRoutes(XpacsCommands commands, XpacsNotes notes, XpacsImport importer, AccessControl access) {
         this.commands = commands;
         this.notes = notes;
+        this.importer = importer;
         this.access = access;
     }
 
@@ -52,6 +56,37 @@ final class XpacsRoutes {
             notes.delete(id, HttpAuth.principal(ctx).name());
             return "Note " + id + " deleted.";
         }));
+        // one record at a time, as XPACS-WEB's forms: written as a one-row CSV and given to the
+        // import unit, which checks it (ZIP, well-formed XML, lengths, the study) as for a file
+        app.post("/xpacs/patients/{id}/models", ctx -> single(curator(ctx), XpacsImport.Kind.MODELS, Map.of(
+                "StudyInstanceUID", study(ctx), "Name", form(ctx, "name"), "Type", form(ctx, "type"),
+                "Format", form(ctx, "format"), "Comment", form(ctx, "comment"), "ModelFile", upload(ctx, "model"),
+                "XmlFile", upload(ctx, "xml"))));
+        app.post("/xpacs/patients/{id}/baseline", ctx -> {
+            curator(ctx);
+            Map<String, String> v = new HashMap<>();
+            v.put("StudyInstanceUID", study(ctx));
+            for (String c : XpacsImport.Kind.BASELINE.columns()) {
+                if (!c.equals("StudyInstanceUID")) {
+                    v.put(c, form(ctx, c));
+                }
+            }
+            single(ctx, XpacsImport.Kind.BASELINE, v);
+        });
+        app.post("/xpacs/patients/{id}/files", ctx -> {
+            curator(ctx);
+            UploadedFile f = ctx.uploadedFile("file");
+            String uri = form(ctx, "uri");
+            if ((f == null || f.size() == 0) == uri.isEmpty()) {
+                throw HttpFailure.badRequest("give either a file to upload or a URI");
+            }
+            String source = f == null || f.size() == 0 ? uri : upload(ctx, "file");
+            String name = form(ctx, "filename").isEmpty() && f != null && f.size() > 0 ? f.filename()
+                    : form(ctx, "filename");
+            single(ctx, XpacsImport.Kind.FILES, Map.of("PatientID", patient(ctx), "EventDate",
+                    form(ctx, "date").replace('T', ' '), "Source", source, "Filename", name,
+                    "Descriptor", form(ctx, "descriptor")));
+        });
         // downloads: heart models (ZIP and XML) and auxiliary files kept by the archive
         app.get("/api/xpacs/patients/{id}/models/{model}/{part}", this::modelDownload);
         app.get("/api/xpacs/patients/{id}/files/{file}", this::fileDownload);
@@ -83,6 +118,87 @@ final class XpacsRoutes {
             });
             ctx.status(204);
         });
+    }
+
+    private Context curator(Context ctx) {
+        WebApp.requireCurator(access, ctx);
+        return ctx;
+    }
+
+    private static String form(Context ctx, String name) {
+        String v = ctx.formParam(name);
+        return v == null ? "" : v.trim();
+    }
+
+    /** The study of the form, which must be one of the path patient's sessions. */
+    private String study(Context ctx) {
+        String uid = form(ctx, "study");
+        boolean ours = timeline(ctx).events().stream().anyMatch(e -> uid.equals(e.studyUid()));
+        if (!ours) {
+            throw HttpFailure.badRequest("choose one of the patient's imaging sessions");
+        }
+        return uid;
+    }
+
+    /** Uploaded files of the request by their field, saved in the request's folder under a safe name. */
+    private static String upload(Context ctx, String field) throws java.io.IOException {
+        UploadedFile f = ctx.uploadedFile(field);
+        if (f == null || f.size() == 0) {
+            return "";
+        }
+        java.nio.file.Path dir = folder(ctx);
+        String name = field + "-" + java.nio.file.Path.of(f.filename()).getFileName().toString()
+                .replaceAll("[^A-Za-z0-9._-]", "_");
+        try (java.io.InputStream in = f.content()) {
+            java.nio.file.Files.copy(in, dir.resolve(name));
+        }
+        return name;
+    }
+
+    private static java.nio.file.Path folder(Context ctx) throws java.io.IOException {
+        java.nio.file.Path dir = ctx.attribute("cap.upload");
+        if (dir == null) {
+            dir = java.nio.file.Files.createTempDirectory("cap-xpacs-form");
+            ctx.attribute("cap.upload", dir);
+        }
+        return dir;
+    }
+
+    /** One record through XpacsImport; its report is the page's message, or its error. */
+    private void single(Context ctx, XpacsImport.Kind kind, Map<String, String> values) throws java.io.IOException {
+        WebApp.requireCurator(access, ctx);
+        java.nio.file.Path dir = folder(ctx);
+        try {
+            StringBuilder csv = new StringBuilder(String.join(",", kind.columns())).append('\n');
+            List<String> row = new ArrayList<>();
+            for (String c : kind.columns()) {
+                String v = values.getOrDefault(c, "");
+                row.add("\"" + v.replace("\"", "\"\"") + "\"");
+            }
+            csv.append(String.join(",", row)).append('\n');
+            java.nio.file.Path file = dir.resolve(kind.name().toLowerCase() + ".csv");
+            java.nio.file.Files.writeString(file, csv);
+            java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+            int n;
+            try (java.io.PrintStream out = new java.io.PrintStream(b, true, java.nio.charset.StandardCharsets.UTF_8)) {
+                n = importer.run(kind, file, out);
+            }
+            // the form's report: the problems without the temporary file's name and line
+            String report = b.toString(java.nio.charset.StandardCharsets.UTF_8).replace(file + ":2: ", "")
+                    .replace(file.toString() + ": ", "").trim();
+            if (n < 0) {
+                ctx.status(400);
+                // the problems, without the import's closing line about the file
+                page(ctx, null, String.join("; ", report.lines()
+                        .filter(l -> !l.startsWith("rejected, nothing imported")).toList()));
+            } else {
+                page(ctx, "Saved: " + report.replace("imported 1 ", "1 "), null);
+            }
+        } finally {
+            try (var walk = java.nio.file.Files.walk(dir)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
     }
 
     private static int number(Context ctx, String name) {

@@ -275,10 +275,43 @@ class WebAppBrowserTest {
         submit(By.cssSelector("button[id^=delete-note-]"));
         assertTrue(browser.findElement(By.id("message")).getText().endsWith("deleted."));
         assertTrue(browser.findElements(By.cssSelector("#timeline li.event-note")).isEmpty());
+        // a heart model through the form: a bad XML is refused with the import's reason, a good one added
+        Path dir = Files.createTempDirectory(Path.of("target"), "model");
+        Path zip = dir.resolve("fit.zip");
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+            z.putNextEntry(new java.util.zip.ZipEntry("fit.model"));
+            z.write("mesh".getBytes());
+            z.closeEntry();
+        }
+        Files.writeString(dir.resolve("bad.xml"), "<model>");
+        Files.writeString(dir.resolve("good.xml"), "<model/>");
+        browser.findElement(By.id("model-name")).sendKeys("form-fit");
+        browser.findElement(By.id("model-file")).sendKeys(zip.toAbsolutePath().toString());
+        browser.findElement(By.id("model-xml")).sendKeys(dir.resolve("bad.xml").toAbsolutePath().toString());
+        submit(By.id("add-model"));
+        assertEquals("XmlFile is not well-formed XML", browser.findElement(By.id("error")).getText());
+        browser.findElement(By.id("model-name")).sendKeys("form-fit");
+        browser.findElement(By.id("model-file")).sendKeys(zip.toAbsolutePath().toString());
+        browser.findElement(By.id("model-xml")).sendKeys(dir.resolve("good.xml").toAbsolutePath().toString());
+        submit(By.id("add-model"));
+        assertTrue(browser.findElement(By.id("message")).getText().startsWith("Saved"), text());
+        assertTrue(text().contains("Heart model form-fit"), text());
+        // an auxiliary file by URI, and a baseline diagnosis
+        WebElement fdate = browser.findElement(By.id("file-date"));
+        ((JavascriptExecutor) browser).executeScript("arguments[0].value = '2012-01-01T10:00'", fdate);
+        browser.findElement(By.id("file-uri")).sendKeys("https://example.org/report.pdf");
+        browser.findElement(By.id("file-descriptor")).sendKeys("external report");
+        submit(By.id("add-file"));
+        assertTrue(browser.findElement(By.id("message")).getText().startsWith("Saved"), text());
+        assertTrue(browser.findElement(By.linkText("https://example.org/report.pdf")).isDisplayed());
+        browser.findElement(By.id("baseline-SBP")).sendKeys("130");
+        submit(By.id("add-baseline"));
+        assertTrue(text().contains("BP 130/-"), text());
         // researchers see the timeline without the forms
         login(WebAppData.RESEARCHER);
         open("/xpacs/patients/" + st.patientId());
         assertTrue(browser.findElements(By.id("note-form")).isEmpty());
+        assertTrue(browser.findElements(By.id("model-form")).isEmpty());
         open("/xpacs/patients/" + d.wam.get(0).patientId());
         assertTrue(browser.findElement(By.id("error-reason")).getText().contains("no patient WAM00001"));
     }
