@@ -171,6 +171,7 @@ public final class WebServer implements AutoCloseable {
                 new org.cardiacatlas.cap.xpacs.XpacsSync(config.get(CapConfig.Option.CAP_ID_PATTERN)));
         new XpacsRoutes(xpacs, new org.cardiacatlas.cap.xpacs.XpacsNotes(node.database().xpacsSessions()),
                 new org.cardiacatlas.cap.xpacs.XpacsImport(node.database().xpacsSessions(), config.storageDir()),
+                new org.cardiacatlas.cap.xpacs.XpacsRecords(node.database().xpacsSessions(), config.storageDir()),
                 node.access()).register(app);
         new AdminRoutes(node, xpacs).register(app);
 

@@ -17,6 +17,7 @@ import org.cardiacatlas.cap.access.Principal;
 import org.cardiacatlas.cap.xpacs.XpacsCommands;
 import org.cardiacatlas.cap.xpacs.XpacsImport;
 import org.cardiacatlas.cap.xpacs.XpacsNotes;
+import org.cardiacatlas.cap.xpacs.XpacsRecords;
 import io.javalin.http.UploadedFile;
 
 /**
@@ -30,10 +31,13 @@ final class XpacsRoutes {
     private final XpacsCommands commands;
     private final XpacsNotes notes;
     private final XpacsImport importer;
+    private final XpacsRecords records;
     private final AccessControl access;
     private final Pages pages = Pages.INSTANCE;
 
-    XpacsRoutes(XpacsCommands commands, XpacsNotes notes, XpacsImport importer, AccessControl access) {
+    XpacsRoutes(XpacsCommands commands, XpacsNotes notes, XpacsImport importer, XpacsRecords records,
+            AccessControl access) {
+        this.records = records;
         this.commands = commands;
         this.notes = notes;
         this.importer = importer;
@@ -62,6 +66,8 @@ final class XpacsRoutes {
                 "StudyInstanceUID", study(ctx), "Name", form(ctx, "name"), "Type", form(ctx, "type"),
                 "Format", form(ctx, "format"), "Comment", form(ctx, "comment"), "ModelFile", upload(ctx, "model"),
                 "XmlFile", upload(ctx, "xml"))));
+        app.post("/xpacs/patients/{id}/info", ctx -> single(curator(ctx), XpacsImport.Kind.PATIENTS, Map.of(
+                "PatientID", patient(ctx), "Cohort", form(ctx, "cohort"), "Gender", form(ctx, "gender"))));
         app.post("/xpacs/patients/{id}/baseline", ctx -> {
             curator(ctx);
             Map<String, String> v = new HashMap<>();
@@ -87,6 +93,21 @@ final class XpacsRoutes {
                     form(ctx, "date").replace('T', ' '), "Source", source, "Filename", name,
                     "Descriptor", form(ctx, "descriptor")));
         });
+        // deletes of models, baseline diagnoses and files (XpacsRecords), by form and by REST
+        for (String kind : List.of("models", "baseline", "files")) {
+            app.post("/xpacs/patients/{id}/" + kind + "/{rec}/delete", ctx -> formChange(ctx, () -> {
+                deleteRecord(ctx, kind);
+                return "Deleted.";
+            }));
+            app.delete("/api/xpacs/patients/{id}/" + kind + "/{rec}", ctx -> {
+                WebApp.requireCurator(access, ctx);
+                unit(() -> {
+                    deleteRecord(ctx, kind);
+                    return 0;
+                });
+                ctx.status(204);
+            });
+        }
         // downloads: heart models (ZIP and XML) and auxiliary files kept by the archive
         app.get("/api/xpacs/patients/{id}/models/{model}/{part}", this::modelDownload);
         app.get("/api/xpacs/patients/{id}/files/{file}", this::fileDownload);
@@ -118,6 +139,26 @@ final class XpacsRoutes {
             });
             ctx.status(204);
         });
+    }
+
+    /** A model, baseline diagnosis or file of the path's patient, deleted. */
+    private void deleteRecord(Context ctx, String kind) {
+        String p8 = patient(ctx);
+        int id = number(ctx, "rec");
+        String owner = switch (kind) {
+            case "models" -> records.patientOfModel(id);
+            case "baseline" -> records.patientOfBaseline(id);
+            default -> records.patientOfAuxFile(id);
+        };
+        if (!owner.equals(p8)) {
+            throw HttpFailure.notFound("patient " + p8 + " has no such record: " + kind + " " + id);
+        }
+        String by = HttpAuth.principal(ctx).name();
+        switch (kind) {
+            case "models" -> records.deleteModel(id, by);
+            case "baseline" -> records.deleteBaseline(id, by);
+            default -> records.deleteAuxFile(id, by);
+        }
     }
 
     private Context curator(Context ctx) {

@@ -182,6 +182,15 @@ class WebAppBrowserTest {
         assertEquals(2, browser.findElements(By.cssSelector("#series .card")).size());
         waitFor(() -> imagesLoaded("#series img"));
         shot("study");
+        // a tablet: the same page at 768 px, nothing wider than the window
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(768, 1024));
+        browser.navigate().refresh();
+        waitFor(() -> imagesLoaded("#series img"));
+        Object overflow = ((JavascriptExecutor) browser).executeScript(
+                "return document.documentElement.scrollWidth > window.innerWidth");
+        assertEquals(Boolean.FALSE, overflow, "no horizontal scrolling at 768 px");
+        shot("study-tablet");
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
         String zip = browser.findElement(By.id("zip-study")).getAttribute("href");
         assertTrue(zip.endsWith("/api/studies/" + st.studyInstanceUid() + "/zip"), zip);
         String zipAnswer = (String) js("var done = arguments[arguments.length - 1];"
@@ -307,6 +316,24 @@ class WebAppBrowserTest {
         browser.findElement(By.id("baseline-SBP")).sendKeys("130");
         submit(By.id("add-baseline"));
         assertTrue(text().contains("BP 130/-"), text());
+        // cohort and gender, as the patients import sets them
+        browser.findElement(By.cssSelector("details.edit-info summary")).click();
+        browser.findElement(By.id("info-cohort")).sendKeys("WA-cohort");
+        browser.findElement(By.id("info-gender")).sendKeys("F");
+        submit(By.id("save-info"));
+        assertEquals("WA-cohort", browser.findElement(By.id("cohort")).getText());
+        assertEquals("F", browser.findElement(By.id("gender")).getText());
+        shot("xpacs-patient-forms");
+        // deletes: the model, the baseline diagnosis and the file leave the page (the file its chain)
+        for (String kind : List.of("model", "baseline", "file")) {
+            List<WebElement> del = browser.findElements(By.cssSelector("button[id^=delete-" + kind + "-]"));
+            assertEquals(1, del.size(), kind);
+            submit(By.id(del.get(0).getAttribute("id")));
+            assertEquals("Deleted.", browser.findElement(By.id("message")).getText());
+            assertTrue(browser.findElements(By.cssSelector("button[id^=delete-" + kind + "-]")).isEmpty(), kind);
+        }
+        assertFalse(text().contains("https://example.org/report.pdf"));
+        assertTrue(browser.findElements(By.cssSelector(".error")).isEmpty(), "the chain stays valid: " + text());
         // researchers see the timeline without the forms
         login(WebAppData.RESEARCHER);
         open("/xpacs/patients/" + st.patientId());

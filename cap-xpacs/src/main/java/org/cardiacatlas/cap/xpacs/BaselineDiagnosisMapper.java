@@ -7,4 +7,8 @@ interface BaselineDiagnosisMapper {
     int insert(BaselineDiagnosisRow row);
 
     List<BaselineDiagnosisRow> selectByStudyPacs(@Param("studyPacsId") int studyPacsId);
+
+    BaselineDiagnosisRow selectById(@Param("id") int id);
+
+    int delete(@Param("id") int id);
 }

@@ -12,4 +12,8 @@ interface CapModelMapper {
     List<CapModelRow> selectSummaryByStudyPacs(@Param("studyPacsId") int studyPacsId);
 
     CapModelRow selectById(@Param("id") int id);
+
+    CapModelRow selectSummaryById(@Param("id") int id);
+
+    int delete(@Param("id") int id);
 }
