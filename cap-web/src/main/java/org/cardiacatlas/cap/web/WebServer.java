@@ -139,7 +139,8 @@ public final class WebServer implements AutoCloseable {
                     || ctx.method() == HandlerType.OPTIONS) {
                 return;
             }
-            Principal p = auth.authenticate(ctx);
+            // --http-anonymous-read opens DICOMweb, not the web app
+            Principal p = auth.authenticate(ctx, false);
             MDC.put("assoc", "http-" + ctx.attribute(REQUEST_ID) + " " + p.name() + "@" + ctx.ip());
         });
         app.options("/dicom-web/*", ctx -> ctx.status(corsOrigins.isEmpty() ? 405 : 204));
