@@ -249,7 +249,41 @@ final class AdminRoutes {
 
     private void audit(Context ctx) throws Exception {
         WebApp.requireAdmin(access, ctx);
-        List<String> rows = log(auditArgs(ctx, false));
+        // the records as capserver log --json gives them, shown as a table with the user
+        List<Map<String, String>> rows = new ArrayList<>();
+        java.time.format.DateTimeFormatter local = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+                .withZone(java.time.ZoneId.systemDefault());
+        for (String l : log(auditArgs(ctx, true))) {
+            JsonNode e = RestApi.JSON.readTree(l);
+            Map<String, String> r = new LinkedHashMap<>();
+            String time = e.path("time").asText();
+            try {
+                time = local.format(Instant.parse(time));
+            } catch (RuntimeException ignored) {
+                // shown as written
+            }
+            r.put("time", time);
+            r.put("op", e.path("op").asText());
+            r.put("status", e.path("status").asText());
+            r.put("user", e.path("user").asText(e.path("by").asText()));
+            String calling = e.path("calling").asText();
+            String called = e.path("called").asText();
+            r.put("aet", calling.isEmpty() && called.isEmpty() ? "" : calling + " -> " + called);
+            r.put("remote", e.path("remote").asText());
+            r.put("patient", e.path("patient").asText());
+            StringBuilder what = new StringBuilder();
+            for (String k : List.of("method", "path", "study", "sop", "transaction", "detail", "level", "matches",
+                    "instances", "bytes")) {
+                if (!e.path(k).asText().isEmpty()) {
+                    what.append(what.length() > 0 ? " " : "").append(k.equals("method") || k.equals("path")
+                            || k.equals("study") || k.equals("sop") || k.equals("detail") ? "" : k + " ")
+                            .append(e.path(k).asText());
+                }
+            }
+            r.put("what", what.toString());
+            r.put("failure", failure(r.get("op"), r.get("status")) ? "failure" : "");
+            rows.add(r);
+        }
         java.util.Collections.reverse(rows);
         Map<String, Object> m = new HashMap<>();
         Map<String, String> f = new HashMap<>();

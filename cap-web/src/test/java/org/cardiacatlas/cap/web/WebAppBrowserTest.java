@@ -363,10 +363,14 @@ class WebAppBrowserTest {
         browser.findElement(By.id("audit-op")).sendKeys("LOGIN-FAILED");
         browser.findElement(By.id("audit-search")).click();
         waitFor(() -> browser.getCurrentUrl().contains("op=LOGIN-FAILED"));
-        waitFor(() -> !browser.findElement(By.id("audit-log")).getText().isEmpty());
-        for (String line : browser.findElement(By.id("audit-log")).getText().split("\n")) {
-            assertTrue(line.contains("LOGIN-FAILED"), line);
+        waitFor(() -> !browser.findElements(By.cssSelector("#audit-log tr")).isEmpty());
+        List<WebElement> auditRows = browser.findElements(By.cssSelector("#audit-log tr"));
+        for (WebElement row : auditRows.subList(1, auditRows.size())) {
+            assertTrue(row.getText().contains("LOGIN-FAILED"), row.getText());
+            assertEquals("failure", row.getAttribute("class"));
         }
+        assertTrue(auditRows.stream().anyMatch(r -> r.getText().contains("admin") && r.getText().contains("wrong password")),
+                "the user and the reason are shown");
         shot("audit");
         // live: the rows reload themselves every 5 s with the same filters
         open("/admin/audit?op=HTTP&live=on");
@@ -374,11 +378,10 @@ class WebAppBrowserTest {
         assertEquals("every 5s", rows.getAttribute("hx-trigger"));
         assertTrue(rows.getAttribute("hx-get").contains("op=HTTP"));
         // newest first: the page's own request comes on top at the next reload
-        String newest = browser.findElement(By.id("audit-log")).getText().lines().findFirst().orElse("");
-        waitFor(() -> !browser.findElement(By.id("audit-log")).getText().lines().findFirst().orElse("").equals(newest));
+        String newest = browser.findElements(By.cssSelector("#audit-log tr")).get(1).getText();
+        waitFor(() -> !browser.findElements(By.cssSelector("#audit-log tr")).get(1).getText().equals(newest));
         open("/admin/audit?op=C-STORE&patient=" + d.wam.get(0).patientId());
-        String[] lines = browser.findElement(By.id("audit-log")).getText().split("\n");
-        assertEquals(2, lines.length, String.join("\n", lines));
+        assertEquals(1 + 2, browser.findElements(By.cssSelector("#audit-log tr")).size(), text());
         open("/admin/audit?from=yesterday");
         assertTrue(browser.findElement(By.id("error-reason")).getText().startsWith("not a time: yesterday"));
         // the AE registry: add, C-ECHO (the node itself, by its own AE title), remove
