@@ -384,6 +384,28 @@ class WebAppApiTest {
         return k;
     }
 
+    @Test
+    void repeatedFailedLoginsAreRefusedForAWhile() throws Exception {
+        f.node.accounts().add("wa-slow", org.cardiacatlas.cap.access.Role.RESEARCHER, List.of(), "slow-pass-11", "test");
+        for (int i = 0; i < WebApp.FailedLogins.MAX; i++) {
+            assertEquals(401, formLogin("wa-slow", "wrong-" + i).statusCode());
+        }
+        // now even the right password is refused, with a sentence saying why
+        HttpResponse<String> r = formLogin("wa-slow", "slow-pass-11");
+        assertEquals(429, r.statusCode());
+        assertTrue(r.body().contains("Too many failed logins for wa-slow"), r.body());
+        // other users, and Basic and tokens, are not affected
+        assertEquals(302, formLogin(WebAppData.CURATOR, WebAppData.PASSWORD).statusCode());
+        assertEquals(200, f.get("/api/me", WebFixture.basic("wa-slow", "slow-pass-11"), null).statusCode());
+    }
+
+    private HttpResponse<String> formLogin(String user, String password) throws Exception {
+        return f.http.send(HttpRequest.newBuilder(URI.create(f.url("/login")))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("username=" + user + "&password=" + password)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     private WebAppData.Session loginAs(String user, String password) throws Exception {
         // WebAppData.login knows the fixture's passwords; this one is the test's own
         java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().cookieHandler(new java.net.CookieManager())
