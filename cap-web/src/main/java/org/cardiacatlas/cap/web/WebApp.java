@@ -342,6 +342,16 @@ final class WebApp {
         String name = ctx.pathParam("name");
         try {
             RestApi.setRole(accounts, HttpAuth.principal(ctx), name, ctx.formParam("role"), ctx.formParam("cohorts"));
+            String pw = ctx.formParam("password");
+            if (pw != null && !pw.isEmpty()) {
+                try {
+                    accounts.setPassword(name, pw, HttpAuth.principal(ctx).name());
+                } catch (IllegalArgumentException e) {
+                    throw HttpFailure.badRequest(e.getMessage());
+                }
+                // the user's sessions end with the old password
+                auth.sessions().removeUser(name, "");
+            }
         } catch (HttpFailure e) {
             ctx.status(e.status());
             users(ctx, null, e.getMessage());

@@ -508,6 +508,14 @@ class WebAppBrowserTest {
         browser.findElement(By.id("new-password")).sendKeys("browser-pass-1");
         submit(By.id("add-user"));
         assertEquals("user 'wa-browser' exists", browser.findElement(By.id("error")).getText());
+        // the admin sets a user's password
+        WebElement pw = browser.findElement(By.id("password-wa-browser"));
+        pw.sendKeys("reset-pass-22");
+        WebElement save = pw.findElement(By.xpath("./following-sibling::button"));
+        save.click();
+        waitFor(() -> browser.findElements(By.id("message")).size() == 1
+                && browser.findElement(By.id("message")).getText().equals("User wa-browser changed."));
+        assertEquals(200, f.get("/api/me", WebFixture.basic("wa-browser", "reset-pass-22"), null).statusCode());
         // the researcher has no such page
         login(WebAppData.RESEARCHER);
         open("/admin/users");
