@@ -221,6 +221,30 @@ class WebAppBrowserTest {
     }
 
     @Test
+    void viewerFrameSliderForAMultiFrameImage() throws Exception {
+        login("admin");
+        open("/studies?PatientID=" + WebAppData.MULTIFRAME_PATIENT);
+        submit(By.cssSelector("a.study-link"));
+        submit(By.linkText("View"));
+        waitFor(() -> imagesLoaded("#view"));
+        assertEquals(String.valueOf(WebAppData.FRAMES), browser.findElement(By.id("frame-count")).getText());
+        assertTrue(browser.findElement(By.id("view")).getAttribute("src").contains("/frames/1/rendered"));
+        String first = browser.findElement(By.id("view")).getAttribute("src");
+        browser.findElement(By.tagName("body")).sendKeys(org.openqa.selenium.Keys.ARROW_UP);
+        waitFor(() -> browser.findElement(By.id("view")).getAttribute("src").contains("/frames/2/rendered")
+                && imagesLoaded("#view"));
+        assertEquals("2", browser.findElement(By.id("frame-label")).getText());
+        // the slider to the last frame
+        WebElement slider = browser.findElement(By.id("frame-slider"));
+        ((JavascriptExecutor) browser).executeScript("arguments[0].value = 3; arguments[0].dispatchEvent(new Event('input'))",
+                slider);
+        waitFor(() -> browser.findElement(By.id("view")).getAttribute("src").contains("/frames/3/rendered")
+                && imagesLoaded("#view"));
+        assertFalse(first.equals(browser.findElement(By.id("view")).getAttribute("src")));
+        shot("viewer-multiframe");
+    }
+
+    @Test
     void accountPasswordAndTokens() throws Exception {
         login(WebAppData.CURATOR);
         open("/account");
