@@ -35,7 +35,10 @@ import org.slf4j.MDC;
  * {@code --https-port} with the node's keystore. Routes are small classes registered here;
  * every request is authenticated before its route runs, and logged afterwards in capserver.log
  * and audit.log (method, path, user, status, bytes, duration). Failures travel as
- * {@link HttpFailure} (or the units' DicomServiceException) to one dispatcher.
+ * {@link HttpFailure} (or the units' DicomServiceException) to one dispatcher, which answers
+ * DICOMweb in plain text, the REST API in JSON and the web app's pages with a page (or the
+ * login form). Besides DICOMweb it serves the web app (WebApp, RestApi, XpacsRoutes,
+ * AdminRoutes) and its static files and WebJars.
  */
 public final class WebServer implements AutoCloseable {
 
