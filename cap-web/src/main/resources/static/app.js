@@ -83,8 +83,27 @@
     }).catch(function (e) { err.textContent = e.message; err.hidden = false; });
   }
 
+  // the dashboard's plots: stores, bytes and failures per hour from /api/admin/status
+  function charts() {
+    window.capApi('GET', '/api/admin/status').then(function (s) {
+      var h = s.hours;
+      document.querySelectorAll('.chart').forEach(function (el) {
+        var name = el.getAttribute('data-series');
+        var opts = { title: el.getAttribute('data-label') + ' per hour', width: Math.min(640, el.parentNode.clientWidth || 640), height: 160,
+          series: [{}, { label: el.getAttribute('data-label'), stroke: name === 'failures' ? '#a33' : '#1f5f99', fill: name === 'failures' ? '#a332' : '#1f5f9922', paths: window.uPlot.paths.stepped({ align: 1 }) }],
+          axes: [{}, { size: 60 }] };
+        new window.uPlot(opts, [h.hour, h[name]], el);
+        el.setAttribute('data-total', h[name].reduce(function (a, b) { return a + b; }, 0));
+      });
+      document.body.setAttribute('data-charts', 'drawn');
+    }).catch(function (e) { var x = document.getElementById('chart-error'); x.textContent = e.message; x.hidden = false; });
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
     var v = document.getElementById('viewer');
     if (v) { viewer(v); }
+    if (document.querySelector('.chart')) {
+      if (window.uPlot) { charts(); } else { window.addEventListener('load', charts); }
+    }
   });
 })();

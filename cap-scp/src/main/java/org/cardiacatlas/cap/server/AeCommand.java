@@ -15,20 +15,20 @@ import org.cardiacatlas.cap.scp.Outbound;
  * reached over TLS: its {@code cipher_suites} get {@link Outbound#DEFAULT_CIPHER_SUITES}, or the
  * list given (issue 10); {@code add} without either makes it plain again.
  */
-final class AeCommand {
+public final class AeCommand {
 
     static final String USAGE = "capserver ae add AET HOST PORT [--tls | --tls-ciphers SUITE,...] [DESCRIPTION]"
             + " | ae list | ae remove AET | ae echo AET";
 
     /** Makes the node's outbound connector when a C-ECHO needs it (reads the keystore then). */
-    interface OutboundSource {
+    public interface OutboundSource {
         Outbound get() throws IOException;
     }
 
     private AeCommand() {
     }
 
-    static int run(RetrieveIndex index, String ourAet, OutboundSource outbound, List<String> args, PrintStream out) {
+    public static int run(RetrieveIndex index, String ourAet, OutboundSource outbound, List<String> args, PrintStream out) {
         if (args.isEmpty()) {
             throw new IllegalArgumentException(USAGE);
         }

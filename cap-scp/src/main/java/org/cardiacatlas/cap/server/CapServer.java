@@ -52,6 +52,8 @@ public final class CapServer implements AutoCloseable {
     private final StorageCommitments commitments;
     /** --store-compression's background pass, when on. */
     private StoreCompression compression;
+    /** The connector of the associations the node requests (TLS to destinations marked so). */
+    private org.cardiacatlas.cap.scp.Outbound outbound;
     /** Started NodeModules, stopped in reverse order. */
     private final List<AutoCloseable> modules = new ArrayList<>();
 
@@ -98,6 +100,8 @@ public final class CapServer implements AutoCloseable {
         mappers.addAll(StorageCommitments.mappers());
         mappers.addAll(StoreCompression.mappers());
         mappers.addAll(Accounts.mappers());
+        // capserver status's figures, also shown by the web app's dashboard
+        mappers.add(StatusMapper.class);
         Database database = Database.open(config, mappers);
         XpacsCatchUp catchUp = null;
         StorageCommitments commitments = null;
@@ -150,6 +154,7 @@ public final class CapServer implements AutoCloseable {
             commitments.start();
             node = new CapServer(config, database, storage, index, store, query, retrieve, codec, listener, catchUp,
                     commitments);
+            node.outbound = outbound;
             if (compressTo != null) {
                 node.compression = new StoreCompression(database.sessions(), storage, index.filesystemPk(), codec,
                         compressTo);
@@ -212,6 +217,11 @@ public final class CapServer implements AutoCloseable {
 
     public RetrieveIndex retrieve() {
         return retrieve;
+    }
+
+    /** The outbound connector of C-MOVE and storage commitment, for the web app's C-ECHO. */
+    public org.cardiacatlas.cap.scp.Outbound outbound() {
+        return outbound;
     }
 
     /** The codec unit of C-MOVE, C-GET and the store compression, for WADO and rendering. */

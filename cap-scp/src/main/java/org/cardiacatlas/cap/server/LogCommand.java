@@ -19,7 +19,7 @@ import java.util.function.Predicate;
  * {@code capserver log}: the audit log filtered by time range, AE title, operation, failures,
  * patient or study, as a table or as JSON lines; {@code --follow} keeps printing new events.
  */
-final class LogCommand {
+public final class LogCommand {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneId.systemDefault());
@@ -28,7 +28,7 @@ final class LogCommand {
      * The AE title filters have names of their own: {@code --aet} is the node's own AE title
      * (a global option), so a filter of that name would never reach this command (issue 11).
      */
-    static final String USAGE = "capserver log [--from T] [--to T] [--calling-aet AE] [--called-aet AE] [--destination AE] "
+    public static final String USAGE = "capserver log [--from T] [--to T] [--calling-aet AE] [--called-aet AE] [--destination AE] "
             + "[--op OP] [--failures] [--patient ID] [--study UID] [--json] [--follow]   "
             + "(T: yyyy-MM-dd, yyyy-MM-ddTHH:mm[:ss] local time, or an ISO instant)";
 
@@ -40,7 +40,7 @@ final class LogCommand {
     }
 
     /** Unreadable lines (a record cut by a crash or a full disk) are reported on {@code err}, never skipped silently. */
-    static int run(Path logDir, List<String> args, PrintStream out, PrintStream err)
+    public static int run(Path logDir, List<String> args, PrintStream out, PrintStream err)
             throws IOException, InterruptedException {
         Predicate<AuditReader.Event> filter = e -> true;
         boolean json = false;

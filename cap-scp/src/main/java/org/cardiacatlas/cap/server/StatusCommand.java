@@ -13,12 +13,12 @@ import org.cardiacatlas.cap.store.StoreCompression;
  * {@code capserver status}: what the archive holds (from the database) and what the server has
  * done in the last 24 hours (from the audit log), and where XPACS stands.
  */
-final class StatusCommand {
+public final class StatusCommand {
 
     private StatusCommand() {
     }
 
-    static int run(Database db, Path logDir, PrintStream out) throws IOException {
+    public static int run(Database db, Path logDir, PrintStream out) throws IOException {
         try (SqlSession s = db.sessions().openSession(false)) {
             StatusMapper m = s.getMapper(StatusMapper.class);
             Long bytes = m.bytes();

@@ -47,6 +47,14 @@ final class HttpAuth {
 
     /** The principal of the request, also left in its attributes for the request log. */
     Principal authenticate(Context ctx) {
+        return authenticate(ctx, anonymousRead);
+    }
+
+    /**
+     * @param anonymousAllowed whether a read without credentials is the anonymous reader
+     *        (DICOMweb with --http-anonymous-read; never the web app and its API)
+     */
+    Principal authenticate(Context ctx, boolean anonymousAllowed) {
         String header = ctx.header("Authorization");
         String remote = ctx.ip();
         Principal p;
@@ -67,7 +75,7 @@ final class HttpAuth {
         }
         if (header == null || header.isBlank()) {
             String m = ctx.method().name();
-            if (anonymousRead && (m.equals("GET") || m.equals("HEAD"))) {
+            if (anonymousAllowed && (m.equals("GET") || m.equals("HEAD"))) {
                 p = Principal.ANONYMOUS;
             } else {
                 throw unauthorized("authentication required");

@@ -32,6 +32,46 @@ final class WebApp {
     private final AccessControl access;
     private final ArchiveBrowser archive;
     private final Pages pages = Pages.INSTANCE;
+    private final FailedLogins failedLogins = new FailedLogins();
+
+    /**
+     * Refused form logins per user name and address: after {@link #MAX} in {@link #WINDOW} the
+     * form refuses at once (429), without checking the password, until the window has passed.
+     */
+    static final class FailedLogins {
+        static final int MAX = 10;
+        static final java.time.Duration WINDOW = java.time.Duration.ofMinutes(5);
+        private final java.util.concurrent.ConcurrentHashMap<String, java.util.Deque<java.time.Instant>> failures =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        boolean tooMany(String key) {
+            java.util.Deque<java.time.Instant> d = failures.get(key);
+            if (d == null) {
+                return false;
+            }
+            synchronized (d) {
+                java.time.Instant since = java.time.Instant.now().minus(WINDOW);
+                while (!d.isEmpty() && d.peekFirst().isBefore(since)) {
+                    d.pollFirst();
+                }
+                return d.size() >= MAX;
+            }
+        }
+
+        void failed(String key) {
+            if (failures.size() > 100_000) {
+                failures.clear();
+            }
+            java.util.Deque<java.time.Instant> d = failures.computeIfAbsent(key, k -> new java.util.ArrayDeque<>());
+            synchronized (d) {
+                d.addLast(java.time.Instant.now());
+            }
+        }
+
+        void clear(String key) {
+            failures.remove(key);
+        }
+    }
 
     WebApp(HttpAuth auth, AccessControl access, ArchiveBrowser archive) {
         this.auth = auth;
@@ -84,19 +124,33 @@ final class WebApp {
         String user = ctx.formParam("username");
         String password = ctx.formParam("password");
         String next = safeNext(ctx.formParam("next"));
-        Optional<Principal> p = accounts.authenticate(user == null ? "" : user.trim(), password, "form", ctx.ip());
-        if (p.isEmpty()) {
-            ctx.status(401);
-            Map<String, Object> m = new HashMap<>();
-            m.put("title", "Log in");
-            m.put("next", next);
-            m.put("error", "Wrong user name or password.");
-            pages.render(ctx, "login", m);
+        String name = user == null ? "" : user.trim();
+        String key = name + "@" + ctx.ip();
+        if (failedLogins.tooMany(key)) {
+            ctx.status(429);
+            loginAgain(ctx, next, "Too many failed logins for " + name + " from this address: wait "
+                    + FailedLogins.WINDOW.toMinutes() + " minutes and try again.");
             return;
         }
+        Optional<Principal> p = accounts.authenticate(name, password, "form", ctx.ip());
+        if (p.isEmpty()) {
+            failedLogins.failed(key);
+            ctx.status(401);
+            loginAgain(ctx, next, "Wrong user name or password.");
+            return;
+        }
+        failedLogins.clear(key);
         WebSessions.Session s = auth.sessions().create(p.get().name());
         setCookie(ctx, s.id, -1);
         ctx.redirect(next);
+    }
+
+    private void loginAgain(Context ctx, String next, String error) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("title", "Log in");
+        m.put("next", next);
+        m.put("error", error);
+        pages.render(ctx, "login", m);
     }
 
     private void logout(Context ctx) {
@@ -288,6 +342,16 @@ final class WebApp {
         String name = ctx.pathParam("name");
         try {
             RestApi.setRole(accounts, HttpAuth.principal(ctx), name, ctx.formParam("role"), ctx.formParam("cohorts"));
+            String pw = ctx.formParam("password");
+            if (pw != null && !pw.isEmpty()) {
+                try {
+                    accounts.setPassword(name, pw, HttpAuth.principal(ctx).name());
+                } catch (IllegalArgumentException e) {
+                    throw HttpFailure.badRequest(e.getMessage());
+                }
+                // the user's sessions end with the old password
+                auth.sessions().removeUser(name, "");
+            }
         } catch (HttpFailure e) {
             ctx.status(e.status());
             users(ctx, null, e.getMessage());

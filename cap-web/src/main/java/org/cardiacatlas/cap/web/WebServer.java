@@ -35,7 +35,10 @@ import org.slf4j.MDC;
  * {@code --https-port} with the node's keystore. Routes are small classes registered here;
  * every request is authenticated before its route runs, and logged afterwards in capserver.log
  * and audit.log (method, path, user, status, bytes, duration). Failures travel as
- * {@link HttpFailure} (or the units' DicomServiceException) to one dispatcher.
+ * {@link HttpFailure} (or the units' DicomServiceException) to one dispatcher, which answers
+ * DICOMweb in plain text, the REST API in JSON and the web app's pages with a page (or the
+ * login form). Besides DICOMweb it serves the web app (WebApp, RestApi, XpacsRoutes,
+ * AdminRoutes) and its static files and WebJars.
  */
 public final class WebServer implements AutoCloseable {
 
@@ -139,7 +142,8 @@ public final class WebServer implements AutoCloseable {
                     || ctx.method() == HandlerType.OPTIONS) {
                 return;
             }
-            Principal p = auth.authenticate(ctx);
+            // --http-anonymous-read opens DICOMweb, not the web app
+            Principal p = auth.authenticate(ctx, false);
             MDC.put("assoc", "http-" + ctx.attribute(REQUEST_ID) + " " + p.name() + "@" + ctx.ip());
         });
         app.options("/dicom-web/*", ctx -> ctx.status(corsOrigins.isEmpty() ? 405 : 204));
@@ -166,6 +170,14 @@ public final class WebServer implements AutoCloseable {
                 config.bool(CapConfig.Option.CASE_SENSITIVE_NAMES)), node.retrieve(), node.storage(), node.access());
         new WebApp(auth, node.access(), archive).register(app);
         new RestApi(auth, node.access(), archive).register(app);
+        org.cardiacatlas.cap.xpacs.XpacsCommands xpacs = new org.cardiacatlas.cap.xpacs.XpacsCommands(
+                node.database().sessions(), node.database().xpacsSessions(),
+                new org.cardiacatlas.cap.xpacs.XpacsSync(config.get(CapConfig.Option.CAP_ID_PATTERN)));
+        new XpacsRoutes(xpacs, new org.cardiacatlas.cap.xpacs.XpacsNotes(node.database().xpacsSessions()),
+                new org.cardiacatlas.cap.xpacs.XpacsImport(node.database().xpacsSessions(), config.storageDir()),
+                new org.cardiacatlas.cap.xpacs.XpacsRecords(node.database().xpacsSessions(), config.storageDir()),
+                node.access()).register(app);
+        new AdminRoutes(node, xpacs).register(app);
 
         app.start();
         WebServer ws = new WebServer(app);

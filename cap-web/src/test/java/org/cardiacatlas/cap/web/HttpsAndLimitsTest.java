@@ -99,6 +99,9 @@ class HttpsAndLimitsTest {
                 .header("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=x")
                 .POST(HttpRequest.BodyPublishers.ofString("--x--\r\n")).build();
         assertEquals(401, f.http.send(post, HttpResponse.BodyHandlers.ofString()).statusCode());
+        // the web app and its API are not opened by it
+        assertEquals(401, f.get("/api/studies", null, null).statusCode());
+        assertEquals(303, f.get("/studies", null, null).statusCode());
     }
 
     @Test

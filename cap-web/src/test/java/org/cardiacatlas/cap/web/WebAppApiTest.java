@@ -76,7 +76,8 @@ class WebAppApiTest {
         JsonNode api = json(f.get("/api/openapi.json", null, null));
         assertEquals("3.0.3", api.path("openapi").asText());
         for (String p : List.of("/api/studies", "/api/patients", "/api/studies/{study}", "/api/account/tokens",
-                "/api/studies/{study}/zip", "/api/users")) {
+                "/api/studies/{study}/zip", "/api/users", "/api/xpacs/patients/{id}", "/api/xpacs/patients/{id}/notes",
+                "/api/xpacs/patients/{id}/notes/{note}", "/api/admin/status", "/api/admin/audit", "/api/admin/aes")) {
             assertTrue(api.path("paths").has(p), p);
         }
     }
@@ -322,6 +323,87 @@ class WebAppApiTest {
         assertTrue(bad.body().contains("role must be"), bad.body());
         assertEquals(204, a.send("DELETE", "/api/users/wa-new", null, null, a.csrf).statusCode());
         assertEquals(401, f.get("/api/studies", WebFixture.basic("wa-new", "new-pass-11"), null).statusCode());
+    }
+
+    @Test
+    void xpacsNotesKeepTheTimelineInDateOrder() throws Exception {
+        String p8 = d.wad.get(1).patientId().substring(0, 8);
+        WebAppData.Session c = d.login(WebAppData.CURATOR);
+        String base = "/api/xpacs/patients/" + p8;
+        JsonNode t0 = JSON.readTree(c.get(base).body());
+        assertEquals(p8, t0.path("patientId").asText());
+        assertEquals("study", t0.path("events").get(0).path("kind").asText());
+        String studyDate = t0.path("events").get(0).path("date").asText();
+        HttpResponse<String> a = c.send("POST", base + "/notes", "application/json",
+                "{\"date\":\"2001-03-04\",\"diagnosis\":\"DCM\",\"age\":\"50\"}", c.csrf);
+        assertEquals(201, a.statusCode(), a.body());
+        int early = JSON.readTree(a.body()).path("id").asInt();
+        HttpResponse<String> b = c.send("POST", base + "/notes", "application/json",
+                "{\"date\":\"2030-01-01T10:00\",\"notes\":\"follow-up\"}", c.csrf);
+        int late = JSON.readTree(b.body()).path("id").asInt();
+        assertEquals(List.of("note", "study", "note"), kinds(c.get(base)));
+        // a new date moves the note to its place in the chain
+        assertEquals(204, c.send("PUT", base + "/notes/" + late, "application/json",
+                "{\"date\":\"1999-12-31\",\"notes\":\"moved\"}", c.csrf).statusCode());
+        JsonNode t = JSON.readTree(c.get(base).body());
+        assertEquals("1999-12-31T00:00", t.path("events").get(0).path("date").asText());
+        assertEquals("moved", t.path("events").get(0).path("note").path("notes").asText());
+        assertEquals(0, t.path("problems").size(), t.toString());
+        List<String> dates = new java.util.ArrayList<>();
+        t.path("events").forEach(e -> dates.add(e.path("date").asText()));
+        assertEquals(dates.stream().sorted().toList(), dates);
+        assertTrue(dates.contains(studyDate));
+        // the import's checks
+        HttpResponse<String> bad = c.send("POST", base + "/notes", "application/json",
+                "{\"date\":\"2001-03-04\",\"age\":\"" + "9".repeat(65) + "\"}", c.csrf);
+        assertEquals(400, bad.statusCode());
+        assertTrue(bad.body().contains("Age is longer than 64 characters"), bad.body());
+        assertEquals(400, c.send("POST", base + "/notes", "application/json", "{\"date\":\"yesterday\"}", c.csrf)
+                .statusCode());
+        // researchers read but do not change; another cohort is not there for them
+        WebAppData.Session r = d.login(WebAppData.RESEARCHER);
+        assertEquals(200, r.get(base).statusCode());
+        assertEquals(403, r.send("DELETE", base + "/notes/" + early, null, null, r.csrf).statusCode());
+        assertEquals(404, r.get("/api/xpacs/patients/" + d.wam.get(0).patientId()).statusCode());
+        assertEquals(404, r.get("/xpacs/patients/" + d.wam.get(0).patientId()).statusCode());
+        assertEquals(404, r.get("/api/xpacs/patients/" + d.wam.get(0).patientId() + "/models/1/model").statusCode());
+        assertEquals(404, r.get("/api/xpacs/patients/" + d.wam.get(0).patientId() + "/files/1").statusCode());
+        // a note through another patient's path is not found
+        String other = d.wad.get(0).patientId().substring(0, 8);
+        assertEquals(404, c.send("DELETE", "/api/xpacs/patients/" + other + "/notes/" + early, null, null, c.csrf)
+                .statusCode());
+        assertEquals(204, c.send("DELETE", base + "/notes/" + early, null, null, c.csrf).statusCode());
+        assertEquals(204, c.send("DELETE", base + "/notes/" + late, null, null, c.csrf).statusCode());
+        assertEquals(List.of("study"), kinds(c.get(base)));
+        assertEquals(404, c.send("DELETE", base + "/notes/" + late, null, null, c.csrf).statusCode());
+    }
+
+    static List<String> kinds(HttpResponse<byte[]> r) throws Exception {
+        List<String> k = new java.util.ArrayList<>();
+        JSON.readTree(r.body()).path("events").forEach(e -> k.add(e.path("kind").asText()));
+        return k;
+    }
+
+    @Test
+    void repeatedFailedLoginsAreRefusedForAWhile() throws Exception {
+        f.node.accounts().add("wa-slow", org.cardiacatlas.cap.access.Role.RESEARCHER, List.of(), "slow-pass-11", "test");
+        for (int i = 0; i < WebApp.FailedLogins.MAX; i++) {
+            assertEquals(401, formLogin("wa-slow", "wrong-" + i).statusCode());
+        }
+        // now even the right password is refused, with a sentence saying why
+        HttpResponse<String> r = formLogin("wa-slow", "slow-pass-11");
+        assertEquals(429, r.statusCode());
+        assertTrue(r.body().contains("Too many failed logins for wa-slow"), r.body());
+        // other users, and Basic and tokens, are not affected
+        assertEquals(302, formLogin(WebAppData.CURATOR, WebAppData.PASSWORD).statusCode());
+        assertEquals(200, f.get("/api/me", WebFixture.basic("wa-slow", "slow-pass-11"), null).statusCode());
+    }
+
+    private HttpResponse<String> formLogin(String user, String password) throws Exception {
+        return f.http.send(HttpRequest.newBuilder(URI.create(f.url("/login")))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("username=" + user + "&password=" + password)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private WebAppData.Session loginAs(String user, String password) throws Exception {

@@ -50,12 +50,58 @@ final class WebAppData {
                     .seriesPerStudy(1).imagesPerSeries(2).rows(64).columns(64).seed(22).build();
             List<Path> files = new ArrayList<>(a.writeTo(dir.resolve("wad")));
             files.addAll(b.writeTo(dir.resolve("wam")));
+            files.add(multiFrame(files.get(0), dir.resolve("mfr.dcm")));
             f.storescu(files);
             f.node.accounts().add(CURATOR, Role.CURATOR, List.of(), PASSWORD, "test");
             f.node.accounts().add(RESEARCHER, Role.RESEARCHER, List.of("WAD"), PASSWORD, "test");
             shared = new WebAppData(f, a.studies(), b.studies());
         }
         return shared;
+    }
+
+    static final String MULTIFRAME_PATIENT = "MFR0000101";
+    static final int FRAMES = 3;
+
+    /**
+     * A cine image as one multi-frame instance (patient MFR0000101, a study of its own): the
+     * first synthetic image's pixels three times over, each frame brighter.
+     */
+    static Path multiFrame(Path from, Path to) throws Exception {
+        com.pixelmed.dicom.AttributeList l = new com.pixelmed.dicom.AttributeList();
+        l.read(from.toFile());
+        l.removeMetaInformationHeaderAttributes();
+        short[] src = l.get(com.pixelmed.dicom.TagFromName.PixelData).getShortValues();
+        short[] all = new short[src.length * FRAMES];
+        for (int f = 0; f < FRAMES; f++) {
+            for (int i = 0; i < src.length; i++) {
+                all[f * src.length + i] = (short) Math.min(4095, (src[i] & 0xffff) + 300 * f);
+            }
+        }
+        com.pixelmed.dicom.OtherWordAttribute px = new com.pixelmed.dicom.OtherWordAttribute(
+                com.pixelmed.dicom.TagFromName.PixelData);
+        px.setValues(all);
+        l.put(px);
+        String root = "2.25." + new java.math.BigInteger(1, java.security.SecureRandom.getInstanceStrong()
+                .generateSeed(12));
+        set(l, new com.pixelmed.dicom.LongStringAttribute(com.pixelmed.dicom.TagFromName.PatientID), MULTIFRAME_PATIENT);
+        set(l, new com.pixelmed.dicom.UniqueIdentifierAttribute(com.pixelmed.dicom.TagFromName.StudyInstanceUID),
+                root + ".1");
+        set(l, new com.pixelmed.dicom.UniqueIdentifierAttribute(com.pixelmed.dicom.TagFromName.SeriesInstanceUID),
+                root + ".2");
+        set(l, new com.pixelmed.dicom.UniqueIdentifierAttribute(com.pixelmed.dicom.TagFromName.SOPInstanceUID),
+                root + ".3");
+        set(l, new com.pixelmed.dicom.IntegerStringAttribute(com.pixelmed.dicom.TagFromName.NumberOfFrames),
+                String.valueOf(FRAMES));
+        com.pixelmed.dicom.FileMetaInformation.addFileMetaInformation(l,
+                com.pixelmed.dicom.TransferSyntax.ExplicitVRLittleEndian, "CAPTEST");
+        l.write(to.toFile(), com.pixelmed.dicom.TransferSyntax.ExplicitVRLittleEndian, true, true);
+        return to;
+    }
+
+    private static void set(com.pixelmed.dicom.AttributeList l, com.pixelmed.dicom.Attribute a, String v)
+            throws com.pixelmed.dicom.DicomException {
+        a.addValue(v);
+        l.put(a);
     }
 
     String password(String user) {

@@ -96,6 +96,8 @@ final class WebFixture {
         o.put(Option.HTTP_PORT, String.valueOf(http));
         o.put(Option.HTTP_BIND, "127.0.0.1");
         o.put(Option.DB_POOL_SIZE, "8");
+        // the audit log of logback-test.xml, which the web app's dashboard and audit pages read
+        o.put(Option.LOG_DIR, Path.of("target", "it").toAbsolutePath().toString());
         o.putAll(overrides);
         CapServer node = CapServer.start(CapConfig.of(o));
         return new WebFixture(node, dir, Integer.parseInt(o.get(Option.HTTP_PORT)), dicom, o.get(Option.PACS_SCHEMA));

@@ -6,4 +6,6 @@ interface AuxFileMapper {
     int insert(AuxFileRow row);
 
     AuxFileRow selectById(@Param("id") int id);
+
+    int delete(@Param("id") int id);
 }

@@ -11,4 +11,8 @@ interface BaselineDiagnosisMapper {
     int countByStudyPacs(@Param("studyPacsId") int studyPacsId);
 
     int deleteByStudyPacs(@Param("studyPacsId") int studyPacsId);
+
+    BaselineDiagnosisRow selectById(@Param("id") int id);
+
+    int delete(@Param("id") int id);
 }

@@ -11,4 +11,13 @@ interface CapModelMapper {
     int countByStudyPacs(@Param("studyPacsId") int studyPacsId);
 
     int deleteByStudyPacs(@Param("studyPacsId") int studyPacsId);
+
+    /** Without the model and XML data: for listings. */
+    List<CapModelRow> selectSummaryByStudyPacs(@Param("studyPacsId") int studyPacsId);
+
+    CapModelRow selectById(@Param("id") int id);
+
+    CapModelRow selectSummaryById(@Param("id") int id);
+
+    int delete(@Param("id") int id);
 }

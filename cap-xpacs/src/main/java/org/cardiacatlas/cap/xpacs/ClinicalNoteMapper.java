@@ -6,4 +6,8 @@ interface ClinicalNoteMapper {
     int insert(ClinicalNoteRow row);
 
     ClinicalNoteRow selectById(@Param("id") int id);
+
+    int update(ClinicalNoteRow row);
+
+    int delete(@Param("id") int id);
 }

@@ -23,6 +23,12 @@ interface PatientHistoryMapper {
 
     int updateLinks(@Param("id") int id, @Param("prevId") Integer prevId, @Param("nextId") Integer nextId);
 
+    HistoryEventRow selectByAuxFile(@Param("auxFileId") int auxFileId);
+
+    HistoryEventRow selectByClinicalNote(@Param("clinicalNoteId") int clinicalNoteId);
+
+    int updateDate(@Param("id") int id, @Param("eventDate") LocalDateTime eventDate);
+
     int updatePatient(@Param("id") int id, @Param("patientInfoId") int patientInfoId);
 
     /** Removes an event already unlinked from its chain (XpacsChain.unlink); 0 when it is still linked. */

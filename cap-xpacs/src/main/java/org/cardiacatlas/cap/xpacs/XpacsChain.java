@@ -82,6 +82,12 @@ public final class XpacsChain {
         history.updateLinks(event.id, null, null);
     }
 
+    /** Puts an event of the locked patient at the place its (new) EventDate gives it. */
+    static void reposition(SqlSession s, PatientInfoRow patient, HistoryEventRow event) {
+        unlink(s, patient, event);
+        link(s, patient, s.getMapper(PatientHistoryMapper.class).selectById(event.id));
+    }
+
     /** Moves an event to another patient's chain (both rows locked, in id order, by the caller). */
     static void move(SqlSession s, PatientInfoRow from, PatientInfoRow to, HistoryEventRow event) {
         unlink(s, from, event);

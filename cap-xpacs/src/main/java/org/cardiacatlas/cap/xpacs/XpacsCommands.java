@@ -2,7 +2,11 @@ package org.cardiacatlas.cap.xpacs;
 
 import java.io.PrintStream;
 import java.time.format.DateTimeFormatter;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
 
@@ -96,30 +100,95 @@ public final class XpacsCommands {
         }
     }
 
-    /** Prints the patient's timeline in chain order; false when there is no such patient. */
-    public boolean history(String patientId8, PrintStream out) {
+    /** One event of a patient's timeline, as the chain orders it. */
+    public record Event(int id, LocalDateTime date, String kind, String studyUid, String description,
+            ClinicalNoteRow note, AuxFileRow file, List<CapModelRow> models, List<BaselineDiagnosisRow> baseline) {
+    }
+
+    /** A patient of XPACS with the history chain in order, and what is wrong with the chain. */
+    public record Timeline(String patientId, String cohort, String gender, List<Event> events, List<String> problems) {
+    }
+
+    /** The patient's timeline in chain order (empty when XPACS has no such patient). */
+    public Optional<Timeline> timeline(String patientId8) {
         try (SqlSession s = sessions.openSession(false)) {
             PatientInfoRow p = s.getMapper(PatientInfoMapper.class).selectByPatientId(patientId8);
             if (p == null) {
-                out.println("no patient " + patientId8 + " in XPACS");
-                return false;
+                return Optional.empty();
             }
-            out.println("patient " + p.patientId + (p.cohort == null ? "" : ", cohort " + p.cohort)
-                    + (p.gender == null ? "" : ", gender " + p.gender));
             PatientHistoryMapper history = s.getMapper(PatientHistoryMapper.class);
+            List<Event> events = new ArrayList<>();
             Integer at = p.firstHistoryId;
             int guard = 0;
             while (at != null && guard++ < 1_000_000) {
                 HistoryEventRow e = history.selectById(at);
-                out.println("  " + DATE.format(e.eventDate) + "  " + describe(s, e));
+                String kind = e.studyPacsId != null ? "study" : e.clinicalNoteId != null ? "note"
+                        : e.auxFileId != null ? "file" : "event";
+                String studyUid = null;
+                List<CapModelRow> models = List.of();
+                List<BaselineDiagnosisRow> baseline = List.of();
+                if (e.studyPacsId != null) {
+                    StudyPacsRow link = s.getMapper(StudyPacsMapper.class).selectById(e.studyPacsId);
+                    studyUid = link == null ? null : link.pacsStudyInstanceUid;
+                    // heart models and baseline diagnoses belong to the imaging session
+                    models = s.getMapper(CapModelMapper.class).selectSummaryByStudyPacs(e.studyPacsId);
+                    baseline = s.getMapper(BaselineDiagnosisMapper.class).selectByStudyPacs(e.studyPacsId);
+                }
+                ClinicalNoteRow note = e.clinicalNoteId == null ? null
+                        : s.getMapper(ClinicalNoteMapper.class).selectById(e.clinicalNoteId);
+                AuxFileRow file = e.auxFileId == null ? null : s.getMapper(AuxFileMapper.class).selectById(e.auxFileId);
+                events.add(new Event(e.id, e.eventDate, kind, studyUid, describe(s, e), note, file, models, baseline));
                 at = e.nextId;
             }
-            List<String> problems = XpacsChain.verify(s, p);
-            for (String problem : problems) {
-                out.println("  ! " + problem);
-            }
-            return true;
+            return Optional.of(new Timeline(p.patientId, p.cohort, p.gender, events, XpacsChain.verify(s, p)));
         }
+    }
+
+    /** A heart model with its data, and the 8-character patient of its imaging session; empty if none. */
+    public Optional<Map.Entry<String, CapModelRow>> model(int id) {
+        try (SqlSession s = sessions.openSession(false)) {
+            CapModelRow m = s.getMapper(CapModelMapper.class).selectById(id);
+            if (m == null || m.studyPacsId == null) {
+                return Optional.empty();
+            }
+            StudyPacsRow link = s.getMapper(StudyPacsMapper.class).selectById(m.studyPacsId);
+            if (link == null || link.pacsPatientId == null || link.pacsPatientId.length() < 8) {
+                return Optional.empty();
+            }
+            return Optional.of(Map.entry(link.pacsPatientId.substring(0, 8), m));
+        }
+    }
+
+    /** An auxiliary file's row and the 8-character patient whose history holds it; empty if none. */
+    public Optional<Map.Entry<String, AuxFileRow>> auxFile(int id) {
+        try (SqlSession s = sessions.openSession(false)) {
+            AuxFileRow f = s.getMapper(AuxFileMapper.class).selectById(id);
+            HistoryEventRow e = s.getMapper(PatientHistoryMapper.class).selectByAuxFile(id);
+            if (f == null || e == null) {
+                return Optional.empty();
+            }
+            PatientInfoRow p = s.getMapper(PatientInfoMapper.class).selectById(e.patientInfoId);
+            return p == null ? Optional.empty() : Optional.of(Map.entry(p.patientId, f));
+        }
+    }
+
+    /** Prints the patient's timeline in chain order; false when there is no such patient. */
+    public boolean history(String patientId8, PrintStream out) {
+        Optional<Timeline> t = timeline(patientId8);
+        if (t.isEmpty()) {
+            out.println("no patient " + patientId8 + " in XPACS");
+            return false;
+        }
+        Timeline p = t.get();
+        out.println("patient " + p.patientId() + (p.cohort() == null ? "" : ", cohort " + p.cohort())
+                + (p.gender() == null ? "" : ", gender " + p.gender()));
+        for (Event e : p.events()) {
+            out.println("  " + DATE.format(e.date()) + "  " + e.description());
+        }
+        for (String problem : p.problems()) {
+            out.println("  ! " + problem);
+        }
+        return true;
     }
 
     private PacsStudyRow pacsStudy(String studyIuid) {
