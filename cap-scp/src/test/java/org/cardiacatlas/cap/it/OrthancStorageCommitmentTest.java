@@ -94,17 +94,34 @@ class OrthancStorageCommitmentTest {
     }
 
     static JsonNode get(String path) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .build());
         assertEquals(200, r.statusCode(), r.body());
         return JSON.readTree(r.body());
     }
 
     static JsonNode post(String path, HttpRequest.BodyPublisher body) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
-                .POST(body).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+                .POST(body).build());
         assertEquals(200, r.statusCode(), r.body());
         return JSON.readTree(r.body());
+    }
+
+    /**
+     * Orthanc closes an idle keep-alive connection on its side; the JDK client may send the next
+     * request on it just then and read no bytes. Such a request is sent again (the requests here
+     * are idempotent: an instance stored again is the same instance, a GET reads).
+     */
+    static HttpResponse<String> send(HttpRequest rq) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return HTTP.send(rq, HttpResponse.BodyHandlers.ofString());
+            } catch (java.io.IOException e) {
+                if (attempt == 3 || !String.valueOf(e.getMessage()).contains("received no bytes")) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Asks Orthanc to request storage commitment of these instances from the node; returns what it received. */
