@@ -46,6 +46,7 @@ public final class CapServer implements AutoCloseable {
     private final RetrieveIndex retrieve;
     private final Codec codec;
     private final Accounts accounts;
+    private final org.cardiacatlas.cap.access.WebSessions webSessions;
     private final AccessControl access = new AccessControl();
     private final DicomListener listener;
     private final XpacsCatchUp catchUp;
@@ -69,6 +70,7 @@ public final class CapServer implements AutoCloseable {
         this.retrieve = retrieve;
         this.codec = codec;
         this.accounts = new Accounts(database.sessions());
+        this.webSessions = new org.cardiacatlas.cap.access.WebSessions(database.sessions());
         this.listener = listener;
         this.catchUp = catchUp;
         this.commitments = commitments;
@@ -100,6 +102,7 @@ public final class CapServer implements AutoCloseable {
         mappers.addAll(StorageCommitments.mappers());
         mappers.addAll(StoreCompression.mappers());
         mappers.addAll(Accounts.mappers());
+        mappers.addAll(org.cardiacatlas.cap.access.WebSessions.mappers());
         // capserver status's figures, also shown by the web app's dashboard
         mappers.add(StatusMapper.class);
         Database database = Database.open(config, mappers);
@@ -231,6 +234,11 @@ public final class CapServer implements AutoCloseable {
 
     public Accounts accounts() {
         return accounts;
+    }
+
+    /** The web app's login sessions, in the database: shared by the nodes on it. */
+    public org.cardiacatlas.cap.access.WebSessions webSessions() {
+        return webSessions;
     }
 
     public AccessControl access() {

@@ -102,9 +102,12 @@ public final class Main {
                     return 2;
                 }
             case "user":
-                try (Database db = Database.open(config, org.cardiacatlas.cap.access.Accounts.mappers(), true)) {
+                List<Class<?>> userMappers = new ArrayList<>(org.cardiacatlas.cap.access.Accounts.mappers());
+                userMappers.addAll(org.cardiacatlas.cap.access.WebSessions.mappers());
+                try (Database db = Database.open(config, userMappers, true)) {
                     return UserCommand.run(new org.cardiacatlas.cap.access.Accounts(db.sessions()),
-                            cmd.subList(1, cmd.size()), System.out);
+                            new org.cardiacatlas.cap.access.WebSessions(db.sessions()), cmd.subList(1, cmd.size()),
+                            System.out);
                 } catch (IllegalArgumentException e) {
                     System.err.println("capserver user: " + e.getMessage());
                     return 2;

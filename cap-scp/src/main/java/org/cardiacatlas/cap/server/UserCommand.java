@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.cardiacatlas.cap.access.Accounts;
 import org.cardiacatlas.cap.access.Role;
+import org.cardiacatlas.cap.access.WebSessions;
 
 /**
  * {@code capserver user ...}: accounts of the HTTP side (DICOMweb, web app). Passwords come from
@@ -27,7 +28,7 @@ final class UserCommand {
     private UserCommand() {
     }
 
-    static int run(Accounts accounts, List<String> argsIn, PrintStream out) throws IOException {
+    static int run(Accounts accounts, WebSessions sessions, List<String> argsIn, PrintStream out) throws IOException {
         List<String> args = new ArrayList<>(argsIn);
         String role = option(args, "--role");
         String cohorts = option(args, "--cohorts");
@@ -57,6 +58,8 @@ final class UserCommand {
             case "passwd" -> {
                 String name = operand(args, 1);
                 accounts.setPassword(name, password(passwordFile, true), actor);
+                // the user's web app sessions end, as after a change in the app
+                sessions.removeUser(name, "");
                 out.println("password of " + name + " changed");
             }
             case "role" -> {
@@ -70,6 +73,7 @@ final class UserCommand {
             case "delete" -> {
                 String name = operand(args, 1);
                 accounts.delete(name, actor);
+                sessions.removeUser(name, "");
                 out.println("user " + name + " deleted");
             }
             case "token" -> {

@@ -6,6 +6,7 @@ import java.util.Base64;
 import java.util.Optional;
 import org.cardiacatlas.cap.access.Accounts;
 import org.cardiacatlas.cap.access.Principal;
+import org.cardiacatlas.cap.access.WebSessions;
 
 /**
  * Who sends a request: HTTP Basic (RFC 7617), an API token as a Bearer credential (RFC 6750),
@@ -26,10 +27,6 @@ final class HttpAuth {
     private final Accounts accounts;
     private final boolean anonymousRead;
     private final WebSessions sessions;
-
-    HttpAuth(Accounts accounts, boolean anonymousRead) {
-        this(accounts, anonymousRead, new WebSessions());
-    }
 
     HttpAuth(Accounts accounts, boolean anonymousRead, WebSessions sessions) {
         this.accounts = accounts;

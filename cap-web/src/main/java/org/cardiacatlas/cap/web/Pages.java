@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.cardiacatlas.cap.access.Principal;
 import org.cardiacatlas.cap.access.Role;
+import org.cardiacatlas.cap.access.WebSessions;
 import org.thymeleaf.TemplateEngine;
 import org.thymeleaf.templatemode.TemplateMode;
 import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;

@@ -16,6 +16,7 @@ import org.cardiacatlas.cap.access.AccessControl;
 import org.cardiacatlas.cap.access.Accounts;
 import org.cardiacatlas.cap.access.Principal;
 import org.cardiacatlas.cap.access.Role;
+import org.cardiacatlas.cap.access.WebSessions;
 
 /**
  * The JSON REST API below {@code /api}, described by {@code /api/openapi.json}: what the pages

@@ -13,6 +13,7 @@ import org.cardiacatlas.cap.access.AccessControl;
 import org.cardiacatlas.cap.access.Accounts;
 import org.cardiacatlas.cap.access.Principal;
 import org.cardiacatlas.cap.access.Role;
+import org.cardiacatlas.cap.access.WebSessions;
 import org.cardiacatlas.cap.common.Audit;
 import org.cardiacatlas.cap.retrieve.LocatedInstance;
 

@@ -67,7 +67,7 @@ public final class WebServer implements AutoCloseable {
         String bind = config.get(CapConfig.Option.HTTP_BIND).trim();
         long maxRequest = config.integer(CapConfig.Option.HTTP_MAX_REQUEST_MB) * 1024L * 1024L;
         HttpAuth auth = new HttpAuth(node.accounts(), config.bool(CapConfig.Option.HTTP_ANONYMOUS_READ),
-                new WebSessions());
+                node.webSessions());
         Set<String> corsOrigins = new TreeSet<>();
         for (String o : config.get(CapConfig.Option.HTTP_CORS_ORIGINS).split(",")) {
             if (!o.isBlank()) {

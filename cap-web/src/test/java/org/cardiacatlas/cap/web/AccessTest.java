@@ -70,6 +70,21 @@ class AccessTest {
                 .header("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=x")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString("--x--\r\n")).build();
         assertEquals(403, f.http.send(post, HttpResponse.BodyHandlers.ofString()).statusCode());
+        // a new password from the command line ends the user's web app sessions, as in the app
+        HttpResponse<String> login = f.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                f.url("/login"))).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("username=cli-user&password=cli-password-42"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(302, login.statusCode(), login.body());
+        String cookie = login.headers().firstValue("Set-Cookie").orElse("").split(";")[0];
+        java.net.http.HttpRequest me = java.net.http.HttpRequest.newBuilder(java.net.URI.create(f.url("/api/me")))
+                .header("Cookie", cookie).build();
+        assertEquals(200, f.http.send(me, HttpResponse.BodyHandlers.ofString()).statusCode());
+        Path pw2 = Files.createTempFile(Path.of("target"), "password", ".txt");
+        Files.writeString(pw2, "cli-password-43\n");
+        assertEquals(0, org.cardiacatlas.cap.server.Main.run(concat(new String[] {"user", "passwd", "cli-user",
+            "--password-file", pw2.toString()}, db)));
+        assertEquals(401, f.http.send(me, HttpResponse.BodyHandlers.ofString()).statusCode());
     }
 
     static String[] concat(String[] a, String[] b) {

@@ -421,4 +421,127 @@ class WebAppApiTest {
         assertTrue(m.find());
         return d.new Session(http, m.group(1));
     }
+
+    /**
+     * The sessions are rows of pacs.web_session: a second node on the same schemas and data
+     * folder (two nodes behind one proxy) accepts the first one's cookie, a logout on one ends
+     * the session on both, a node started again still knows it, the table never holds the
+     * cookie's value, and an expired row is refused and deleted.
+     */
+    @Test
+    void sessionsSharedByNodesOnOneDatabase() throws Exception {
+        String cookie = formLogin(f, WebAppData.CURATOR);
+        String xpacs = f.node.config().get(org.cardiacatlas.cap.common.CapConfig.Option.XPACS_SCHEMA);
+        java.util.Map<org.cardiacatlas.cap.common.CapConfig.Option, String> same = java.util.Map.of(
+                org.cardiacatlas.cap.common.CapConfig.Option.PACS_SCHEMA, f.pacsSchema,
+                org.cardiacatlas.cap.common.CapConfig.Option.XPACS_SCHEMA, xpacs,
+                org.cardiacatlas.cap.common.CapConfig.Option.DATA_DIR, f.dataDir.toString());
+        WebFixture second = WebFixture.start(same);
+        String other;
+        try {
+            // the first node's cookie on the second node
+            HttpResponse<String> me = withCookie(second, "GET", "/api/me", cookie, null);
+            assertEquals(200, me.statusCode(), me.body());
+            assertTrue(me.body().contains(WebAppData.CURATOR), me.body());
+            // the table holds its SHA-256, never the value itself, nor the value of the CSRF token's page
+            List<String> rows = sessionRows();
+            assertTrue(rows.contains(sha256(cookie)), rows.toString());
+            for (String r : rows) {
+                assertFalse(r.contains(cookie), r);
+            }
+            // logout on the second node ends the session on the first
+            String csrf = csrfOf(second, cookie);
+            HttpResponse<String> out = withCookie(second, "POST", "/logout", cookie, "_csrf=" + csrf);
+            assertEquals(302, out.statusCode(), out.body());
+            assertEquals(401, withCookie(f, "GET", "/api/me", cookie, null).statusCode());
+            assertEquals(401, withCookie(second, "GET", "/api/me", cookie, null).statusCode());
+            assertFalse(sessionRows().contains(sha256(cookie)));
+            // a login on the second node, which then stops
+            other = formLogin(second, WebAppData.RESEARCHER);
+            assertEquals(200, withCookie(f, "GET", "/api/me", other, null).statusCode());
+        } finally {
+            second.node.close();
+        }
+        // the node started again on the same database still knows the session
+        WebFixture again = WebFixture.start(same);
+        try {
+            HttpResponse<String> me = withCookie(again, "GET", "/api/me", other, null);
+            assertEquals(200, me.statusCode(), me.body());
+            assertTrue(me.body().contains(WebAppData.RESEARCHER), me.body());
+        } finally {
+            again.node.close();
+        }
+        // an expired row is refused and deleted
+        sql("UPDATE " + f.pacsSchema + ".web_session SET expiry_time = '2000-01-01 00:00:00' WHERE session_hash = '"
+                + sha256(other) + "'");
+        assertEquals(401, withCookie(f, "GET", "/api/me", other, null).statusCode());
+        assertFalse(sessionRows().contains(sha256(other)));
+    }
+
+    /** The cookie's value after a form login on the node. */
+    static String formLogin(WebFixture node, String user) throws Exception {
+        HttpResponse<String> r = node.http.send(HttpRequest.newBuilder(URI.create(node.url("/login")))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("username=" + user + "&password=" + WebAppData.PASSWORD))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(302, r.statusCode(), r.body());
+        String c = r.headers().firstValue("Set-Cookie").orElse("");
+        assertTrue(c.startsWith("CAPSESSION="), c);
+        return c.substring("CAPSESSION=".length(), c.indexOf(';'));
+    }
+
+    static HttpResponse<String> withCookie(WebFixture node, String method, String path, String cookie, String form)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(node.url(path))).header("Cookie",
+                "CAPSESSION=" + cookie);
+        if (form == null) {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            b.header("Content-Type", "application/x-www-form-urlencoded")
+                    .method(method, HttpRequest.BodyPublishers.ofString(form));
+        }
+        return node.http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String csrfOf(WebFixture node, String cookie) throws Exception {
+        String page = withCookie(node, "GET", "/account", cookie, null).body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"csrf-token\" content=\"([^\"]+)\"")
+                .matcher(page);
+        assertTrue(m.find(), page);
+        return m.group(1);
+    }
+
+    /** Every row of web_session as its columns' text. */
+    static List<String> sessionRows() throws Exception {
+        List<String> rows = new java.util.ArrayList<>();
+        try (org.apache.ibatis.session.SqlSession s = f.node.database().sessions().openSession();
+                java.sql.Statement st = s.getConnection().createStatement();
+                java.sql.ResultSet rs = st.executeQuery("SELECT session_hash, username, csrf_token, created_time,"
+                        + " last_seen, expiry_time FROM " + f.pacsSchema + ".web_session")) {
+            while (rs.next()) {
+                StringBuilder b = new StringBuilder();
+                for (int i = 1; i <= 6; i++) {
+                    b.append(rs.getString(i)).append(i == 1 ? "" : " ");
+                    if (i == 1) {
+                        rows.add(rs.getString(1));
+                    }
+                }
+                rows.add(b.toString());
+            }
+        }
+        return rows;
+    }
+
+    static void sql(String update) throws Exception {
+        try (org.apache.ibatis.session.SqlSession s = f.node.database().sessions().openSession();
+                java.sql.Statement st = s.getConnection().createStatement()) {
+            st.executeUpdate(update);
+            s.commit(true);
+        }
+    }
+
+    static String sha256(String s) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
 }

@@ -100,7 +100,7 @@ final class WebFixture {
         o.put(Option.LOG_DIR, Path.of("target", "it").toAbsolutePath().toString());
         o.putAll(overrides);
         CapServer node = CapServer.start(CapConfig.of(o));
-        return new WebFixture(node, dir, Integer.parseInt(o.get(Option.HTTP_PORT)), dicom, o.get(Option.PACS_SCHEMA));
+        return new WebFixture(node, Path.of(o.get(Option.DATA_DIR)), Integer.parseInt(o.get(Option.HTTP_PORT)), dicom, o.get(Option.PACS_SCHEMA));
     }
 
     static int freePort() {
