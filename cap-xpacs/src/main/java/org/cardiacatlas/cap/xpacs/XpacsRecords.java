@@ -218,7 +218,7 @@ public final class XpacsRecords {
             s.commit(true);
         }
         Audit.event("XPACS-MODEL-EDIT").with("patient", p8).with("model", id)
-                .with("detail", (model != null ? "zip replaced " : "") + (xml != null ? "xml replaced" : "").trim())
+                .with("detail", ((model != null ? "zip replaced " : "") + (xml != null ? "xml replaced" : "")).trim())
                 .with("by", actor).write();
         LOG.info("heart model {} of {} changed by {}", id, p8, actor);
     }
