@@ -23,8 +23,10 @@ import io.javalin.http.UploadedFile;
 /**
  * XPACS curation in the web app and the REST API: a patient's page with cohort, gender and the
  * history chain as a timeline (XpacsCommands, as {@code capserver xpacs history}), and clinical
- * notes created, edited and deleted through XpacsNotes (chain locking and the import's checks).
- * Reading is for every account within its cohorts, changes for curators and admins.
+ * notes created, edited and deleted through XpacsNotes (chain locking and the import's checks);
+ * heart models, baseline diagnoses and auxiliary files added through XpacsImport, edited in place
+ * and deleted through XpacsRecords (the patient locked, the import's checks). Reading is for
+ * every account within its cohorts, changes for curators and admins.
  */
 final class XpacsRoutes {
 
