@@ -23,8 +23,10 @@ import io.javalin.http.UploadedFile;
 /**
  * XPACS curation in the web app and the REST API: a patient's page with cohort, gender and the
  * history chain as a timeline (XpacsCommands, as {@code capserver xpacs history}), and clinical
- * notes created, edited and deleted through XpacsNotes (chain locking and the import's checks).
- * Reading is for every account within its cohorts, changes for curators and admins.
+ * notes created, edited and deleted through XpacsNotes (chain locking and the import's checks);
+ * heart models, baseline diagnoses and auxiliary files added through XpacsImport, edited in place
+ * and deleted through XpacsRecords (the patient locked, the import's checks). Reading is for
+ * every account within its cohorts, changes for curators and admins.
  */
 final class XpacsRoutes {
 
@@ -108,6 +110,106 @@ final class XpacsRoutes {
                 ctx.status(204);
             });
         }
+        // edits in place of models, baseline diagnoses and files (XpacsRecords: the patient
+        // locked, the import's checks), by form and by REST
+        app.post("/xpacs/patients/{id}/baseline/{rec}", ctx -> formChange(ctx, () -> {
+            int id = recordOf(ctx, "baseline");
+            Map<String, String> v = new HashMap<>();
+            for (String c : BASELINE_VALUES) {
+                v.put(c, ctx.formParam(c));
+            }
+            records.updateBaseline(id, v, HttpAuth.principal(ctx).name());
+            return "Baseline diagnosis " + id + " changed.";
+        }));
+        app.post("/xpacs/patients/{id}/models/{rec}", ctx -> formChange(ctx, () -> {
+            int id = recordOf(ctx, "models");
+            records.updateModel(id, ctx.formParam("name"), ctx.formParam("type"), ctx.formParam("format"),
+                    ctx.formParam("comment"), bytes(ctx, "model"), bytes(ctx, "xml"), HttpAuth.principal(ctx).name());
+            return "Heart model " + id + " changed.";
+        }));
+        app.post("/xpacs/patients/{id}/files/{rec}", ctx -> formChange(ctx, () -> {
+            int id = recordOf(ctx, "files");
+            UploadedFile f = ctx.uploadedFile("file");
+            java.nio.file.Path dir = null;
+            try {
+                java.nio.file.Path upload = null;
+                if (f != null && f.size() > 0) {
+                    dir = java.nio.file.Files.createTempDirectory("cap-xpacs-form");
+                    upload = dir.resolve("upload");
+                    try (java.io.InputStream in = f.content()) {
+                        java.nio.file.Files.copy(in, upload);
+                    }
+                }
+                String d = form(ctx, "date");
+                records.updateAuxFile(id, d.isEmpty() ? null : date(d), ctx.formParam("filename"),
+                        ctx.formParam("descriptor"), ctx.formParam("uri"), upload,
+                        upload == null ? null : java.nio.file.Path.of(f.filename()).getFileName().toString(),
+                        HttpAuth.principal(ctx).name());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } finally {
+                removeFolder(dir);
+            }
+            return "File " + id + " changed.";
+        }));
+        app.put("/api/xpacs/patients/{id}/baseline/{rec}", ctx -> {
+            WebApp.requireCurator(access, ctx);
+            JsonNode b = RestApi.body(ctx);
+            int id = recordOf(ctx, "baseline");
+            Map<String, String> v = new HashMap<>();
+            for (String c : BASELINE_VALUES) {
+                v.put(c, b.path(c).asText(null));
+            }
+            unit(() -> {
+                records.updateBaseline(id, v, HttpAuth.principal(ctx).name());
+                return 0;
+            });
+            ctx.status(204);
+        });
+        app.put("/api/xpacs/patients/{id}/models/{rec}", ctx -> {
+            WebApp.requireCurator(access, ctx);
+            JsonNode b = RestApi.body(ctx);
+            int id = recordOf(ctx, "models");
+            byte[] model = base64(b, "modelFile");
+            byte[] xml = base64(b, "xmlFile");
+            unit(() -> {
+                records.updateModel(id, b.path("name").asText(null), b.path("type").asText(null),
+                        b.path("format").asText(null), b.path("comment").asText(null), model, xml,
+                        HttpAuth.principal(ctx).name());
+                return 0;
+            });
+            ctx.status(204);
+        });
+        app.put("/api/xpacs/patients/{id}/files/{rec}", ctx -> {
+            WebApp.requireCurator(access, ctx);
+            JsonNode b = RestApi.body(ctx);
+            int id = recordOf(ctx, "files");
+            byte[] content = base64(b, "content");
+            String d = b.path("date").asText("");
+            LocalDateTime when = d.isBlank() ? null : date(d);
+            java.nio.file.Path dir = null;
+            try {
+                java.nio.file.Path upload = null;
+                if (content != null) {
+                    dir = java.nio.file.Files.createTempDirectory("cap-xpacs-rest");
+                    upload = java.nio.file.Files.write(dir.resolve("upload"), content);
+                }
+                java.nio.file.Path up = upload;
+                unit(() -> {
+                    try {
+                        records.updateAuxFile(id, when, b.path("filename").asText(null),
+                                b.path("descriptor").asText(null), b.path("uri").asText(null), up,
+                                b.path("contentName").asText(null), HttpAuth.principal(ctx).name());
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    return 0;
+                });
+            } finally {
+                removeFolder(dir);
+            }
+            ctx.status(204);
+        });
         // downloads: heart models (ZIP and XML) and auxiliary files kept by the archive
         app.get("/api/xpacs/patients/{id}/models/{model}/{part}", this::modelDownload);
         app.get("/api/xpacs/patients/{id}/files/{file}", this::fileDownload);
@@ -141,18 +243,64 @@ final class XpacsRoutes {
         });
     }
 
-    /** A model, baseline diagnosis or file of the path's patient, deleted. */
-    private void deleteRecord(Context ctx, String kind) {
+    /** The baseline diagnosis's values an edit sets (all its columns but the study). */
+    private static final List<String> BASELINE_VALUES = XpacsImport.Kind.BASELINE.columns().stream()
+            .filter(c -> !c.equals("StudyInstanceUID")).toList();
+
+    /** The model, baseline diagnosis or file of the path, which must belong to the path's patient. */
+    private int recordOf(Context ctx, String kind) {
         String p8 = patient(ctx);
         int id = number(ctx, "rec");
-        String owner = switch (kind) {
+        String owner = unit(() -> switch (kind) {
             case "models" -> records.patientOfModel(id);
             case "baseline" -> records.patientOfBaseline(id);
             default -> records.patientOfAuxFile(id);
-        };
+        });
         if (!owner.equals(p8)) {
             throw HttpFailure.notFound("patient " + p8 + " has no such record: " + kind + " " + id);
         }
+        return id;
+    }
+
+    /** An uploaded file's bytes, or null when none was given. */
+    private static byte[] bytes(Context ctx, String field) {
+        UploadedFile f = ctx.uploadedFile(field);
+        if (f == null || f.size() == 0) {
+            return null;
+        }
+        try (java.io.InputStream in = f.content()) {
+            return in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A base64 member of a JSON body, or null when absent. */
+    private static byte[] base64(JsonNode b, String field) {
+        String v = b.path(field).asText(null);
+        if (v == null || v.isEmpty()) {
+            return null;
+        }
+        try {
+            return java.util.Base64.getMimeDecoder().decode(v);
+        } catch (IllegalArgumentException e) {
+            throw HttpFailure.badRequest(field + " is not base64: " + e.getMessage());
+        }
+    }
+
+    private static void removeFolder(java.nio.file.Path dir) {
+        if (dir != null) {
+            try (var walk = java.nio.file.Files.walk(dir)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (java.io.IOException e) {
+                // a temporary folder left behind is not the request's failure
+            }
+        }
+    }
+
+    /** A model, baseline diagnosis or file of the path's patient, deleted. */
+    private void deleteRecord(Context ctx, String kind) {
+        int id = recordOf(ctx, kind);
         String by = HttpAuth.principal(ctx).name();
         switch (kind) {
             case "models" -> records.deleteModel(id, by);

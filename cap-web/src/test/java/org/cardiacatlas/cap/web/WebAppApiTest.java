@@ -77,7 +77,8 @@ class WebAppApiTest {
         assertEquals("3.0.3", api.path("openapi").asText());
         for (String p : List.of("/api/studies", "/api/patients", "/api/studies/{study}", "/api/account/tokens",
                 "/api/studies/{study}/zip", "/api/users", "/api/xpacs/patients/{id}", "/api/xpacs/patients/{id}/notes",
-                "/api/xpacs/patients/{id}/notes/{note}", "/api/admin/status", "/api/admin/audit", "/api/admin/aes")) {
+                "/api/xpacs/patients/{id}/notes/{note}", "/api/xpacs/patients/{id}/baseline/{rec}",
+                "/api/xpacs/patients/{id}/models/{rec}", "/api/xpacs/patients/{id}/files/{rec}", "/api/admin/status", "/api/admin/audit", "/api/admin/aes")) {
             assertTrue(api.path("paths").has(p), p);
         }
     }
@@ -376,6 +377,187 @@ class WebAppApiTest {
         assertEquals(204, c.send("DELETE", base + "/notes/" + late, null, null, c.csrf).statusCode());
         assertEquals(List.of("study"), kinds(c.get(base)));
         assertEquals(404, c.send("DELETE", base + "/notes/" + late, null, null, c.csrf).statusCode());
+    }
+
+    @Test
+    void xpacsBaselineModelsAndFilesAreEditedInPlace() throws Exception {
+        // the WAM patient: the other tests only read it (and see it refused)
+        String p8 = d.wam.get(0).patientId().substring(0, 8);
+        String study = d.wam.get(0).studyInstanceUid();
+        WebAppData.Session c = d.login(WebAppData.CURATOR);
+        String page = "/xpacs/patients/" + p8;
+        String base = "/api/xpacs/patients/" + p8;
+        // one of each through the add forms (the import)
+        assertEquals(200, form(c, page + "/baseline", "study", null, study, "Ethnicity", null, "A", "Height", null,
+                "170").statusCode());
+        assertEquals(200, form(c, page + "/models", "study", null, study, "name", null, "m1", "type", null, "LV",
+                "format", null, "zip", "model", "m.zip", "PK\u0003\u0004first", "xml", "m.xml", "<model/>")
+                .statusCode());
+        assertEquals(200, form(c, page + "/files", "date", null, "2010-01-01T10:00", "file", "a.txt", "first copy",
+                "descriptor", null, "report").statusCode());
+        JsonNode t = JSON.readTree(c.get(base).body());
+        int baseline = -1;
+        int model = -1;
+        int file = -1;
+        String firstUri = null;
+        for (JsonNode e : t.path("events")) {
+            if (e.path("baseline").size() > 0) {
+                baseline = e.path("baseline").get(0).path("id").asInt();
+            }
+            if (e.path("models").size() > 0) {
+                model = e.path("models").get(0).path("id").asInt();
+            }
+            if (e.has("file")) {
+                file = e.path("file").path("id").asInt();
+                firstUri = e.path("file").path("uri").asText();
+            }
+        }
+        assertTrue(baseline > 0 && model > 0 && file > 0, t.toString());
+
+        // baseline diagnosis: its values changed; a bad one refused with the import's message
+        assertEquals(204, c.send("PUT", base + "/baseline/" + baseline, "application/json",
+                "{\"Ethnicity\":\"B\",\"Height\":\"181\",\"HistoryOfSmoking\":\"yes\"}", c.csrf).statusCode());
+        JsonNode b = baselineOf(c.get(base));
+        assertEquals("B", b.path("ethnicity").asText());
+        assertEquals("181", b.path("height").asText());
+        assertEquals("yes", b.path("historyOfSmoking").asText());
+        HttpResponse<String> bad = c.send("PUT", base + "/baseline/" + baseline, "application/json",
+                "{\"HistoryOfSmoking\":\"" + "x".repeat(17) + "\"}", c.csrf);
+        assertEquals(400, bad.statusCode());
+        assertTrue(bad.body().contains("HistoryOfSmoking is longer than 16 characters"), bad.body());
+        HttpResponse<String> badAdd = form(c, page + "/baseline", "study", null, study, "HistoryOfSmoking", null,
+                "x".repeat(17));
+        assertEquals(400, badAdd.statusCode());
+        assertTrue(badAdd.body().contains("HistoryOfSmoking is longer than 16 characters"), "the import says the same");
+        HttpResponse<String> formEdit = form(c, page + "/baseline/" + baseline, "Ethnicity", null, "C", "SBP", null,
+                "120");
+        assertEquals(200, formEdit.statusCode(), formEdit.body());
+        assertTrue(formEdit.body().contains("Baseline diagnosis " + baseline + " changed."));
+        assertEquals("120", baselineOf(c.get(base)).path("sbp").asText());
+
+        // heart model: metadata and the XML by REST, the ZIP by the form; bad files refused
+        assertEquals(204, c.send("PUT", base + "/models/" + model, "application/json",
+                "{\"name\":\"m2\",\"type\":\"LV\",\"format\":\"zip\",\"comment\":\"refit\",\"xmlFile\":\""
+                        + b64("<model v=\"2\"/>") + "\"}", c.csrf).statusCode());
+        assertEquals("<model v=\"2\"/>", new String(c.get(base + "/models/" + model + "/xml").body()));
+        assertEquals("PK\u0003\u0004first", new String(c.get(base + "/models/" + model + "/model").body()));
+        HttpResponse<String> notZip = c.send("PUT", base + "/models/" + model, "application/json",
+                "{\"name\":\"m3\",\"modelFile\":\"" + b64("not a zip") + "\"}", c.csrf);
+        assertEquals(400, notZip.statusCode());
+        assertTrue(notZip.body().contains("ModelFile is not a ZIP file"), notZip.body());
+        HttpResponse<String> notXml = form(c, page + "/models/" + model, "name", null, "m3", "xml", "x.xml", "<open>");
+        assertEquals(400, notXml.statusCode());
+        assertTrue(notXml.body().contains("XmlFile is not well-formed XML"), notXml.body());
+        assertEquals(200, form(c, page + "/models/" + model, "name", null, "m4", "comment", null, "new zip", "model",
+                "n.zip", "PK\u0003\u0004second").statusCode());
+        assertEquals("PK\u0003\u0004second", new String(c.get(base + "/models/" + model + "/model").body()));
+        assertEquals("<model v=\"2\"/>", new String(c.get(base + "/models/" + model + "/xml").body()));
+        JsonNode m = null;
+        for (JsonNode e : JSON.readTree(c.get(base).body()).path("events")) {
+            if (e.path("models").size() > 0) {
+                m = e.path("models").get(0);
+            }
+        }
+        assertEquals("m4", m.path("name").asText());
+        assertEquals("new zip", m.path("comment").asText());
+
+        // auxiliary file: metadata, a replaced archived copy (the old one removed), then a URI
+        assertEquals("first copy", new String(c.get(base + "/files/" + file).body()));
+        assertEquals(204, c.send("PUT", base + "/files/" + file, "application/json",
+                "{\"filename\":\"b.txt\",\"descriptor\":\"echo\",\"content\":\"" + b64("second copy") + "\"}",
+                c.csrf).statusCode());
+        assertEquals("second copy", new String(c.get(base + "/files/" + file).body()));
+        JsonNode fj = fileOf(c.get(base));
+        assertEquals("b.txt", fj.path("filename").asText());
+        assertEquals("echo", fj.path("descriptor").asText());
+        assertFalse(java.nio.file.Files.exists(java.nio.file.Path.of(URI.create(firstUri))), firstUri);
+        String secondUri = fj.path("uri").asText();
+        HttpResponse<String> longName = c.send("PUT", base + "/files/" + file, "application/json",
+                "{\"descriptor\":\"" + "d".repeat(256) + "\"}", c.csrf);
+        assertEquals(400, longName.statusCode());
+        assertTrue(longName.body().contains("Descriptor is longer than 255 characters"), longName.body());
+        assertEquals(400, c.send("PUT", base + "/files/" + file, "application/json", "{\"uri\":\"https://a b\"}",
+                c.csrf).statusCode());
+        HttpResponse<String> formFile = form(c, page + "/files/" + file, "date", null, "2011-02-03T04:05",
+                "filename", null, "", "descriptor", null, "third", "file", "c.txt", "third copy");
+        assertEquals(200, formFile.statusCode(), formFile.body());
+        assertEquals("third copy", new String(c.get(base + "/files/" + file).body()));
+        assertEquals("c.txt", fileOf(c.get(base)).path("filename").asText());
+        assertFalse(java.nio.file.Files.exists(java.nio.file.Path.of(URI.create(secondUri))), secondUri);
+        String thirdUri = fileOf(c.get(base)).path("uri").asText();
+        assertEquals(204, c.send("PUT", base + "/files/" + file, "application/json",
+                "{\"filename\":\"c.pdf\",\"uri\":\"https://example.org/c.pdf\"}", c.csrf).statusCode());
+        assertEquals("https://example.org/c.pdf", fileOf(c.get(base)).path("uri").asText());
+        assertFalse(java.nio.file.Files.exists(java.nio.file.Path.of(URI.create(thirdUri))), thirdUri);
+        JsonNode t2 = JSON.readTree(c.get(base).body());
+        assertEquals(0, t2.path("problems").size(), t2.toString());
+
+        // researchers do not change; a curator of another cohort does not find them; nor another patient's path
+        WebAppData.Session r = d.login(WebAppData.RESEARCHER);
+        assertEquals(403, r.send("PUT", base + "/baseline/" + baseline, "application/json", "{}", r.csrf).statusCode());
+        assertEquals(403, r.send("PUT", base + "/models/" + model, "application/json", "{}", r.csrf).statusCode());
+        assertEquals(403, r.send("PUT", base + "/files/" + file, "application/json", "{}", r.csrf).statusCode());
+        assertEquals(403, form(r, page + "/baseline/" + baseline, "Ethnicity", null, "Z").statusCode());
+        if (f.node.accounts().principal("wa-curator-wad").isEmpty()) {
+            f.node.accounts().add("wa-curator-wad", org.cardiacatlas.cap.access.Role.CURATOR, List.of("WAD"),
+                    "wad-pass-11", "test");
+        }
+        WebAppData.Session w = loginAs("wa-curator-wad", "wad-pass-11");
+        assertEquals(404, w.send("PUT", base + "/baseline/" + baseline, "application/json", "{}", w.csrf).statusCode());
+        assertEquals(404, w.send("PUT", base + "/models/" + model, "application/json", "{}", w.csrf).statusCode());
+        assertEquals(404, w.send("PUT", base + "/files/" + file, "application/json", "{}", w.csrf).statusCode());
+        assertEquals(404, form(w, page + "/models/" + model, "name", null, "x").statusCode());
+        String other = "/api/xpacs/patients/" + d.wad.get(0).patientId().substring(0, 8);
+        assertEquals(404, c.send("PUT", other + "/baseline/" + baseline, "application/json", "{}", c.csrf)
+                .statusCode());
+        assertEquals(404, c.send("PUT", other + "/files/" + file, "application/json", "{}", c.csrf).statusCode());
+        assertEquals("C", baselineOf(c.get(base)).path("ethnicity").asText(), "nothing changed by the refusals");
+
+        // cleaned up: the patient's timeline as before
+        assertEquals(204, c.send("DELETE", base + "/baseline/" + baseline, null, null, c.csrf).statusCode());
+        assertEquals(204, c.send("DELETE", base + "/models/" + model, null, null, c.csrf).statusCode());
+        assertEquals(204, c.send("DELETE", base + "/files/" + file, null, null, c.csrf).statusCode());
+        assertEquals(List.of("study"), kinds(c.get(base)));
+    }
+
+    private static String b64(String s) {
+        return java.util.Base64.getEncoder().encodeToString(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static JsonNode baselineOf(HttpResponse<byte[]> r) throws Exception {
+        for (JsonNode e : JSON.readTree(r.body()).path("events")) {
+            if (e.path("baseline").size() > 0) {
+                return e.path("baseline").get(0);
+            }
+        }
+        throw new AssertionError("no baseline diagnosis");
+    }
+
+    private static JsonNode fileOf(HttpResponse<byte[]> r) throws Exception {
+        for (JsonNode e : JSON.readTree(r.body()).path("events")) {
+            if (e.has("file")) {
+                return e.path("file");
+            }
+        }
+        throw new AssertionError("no file");
+    }
+
+    /** A multipart form with the page's CSRF token: triples of name, file name (null: a field) and value. */
+    private static HttpResponse<String> form(WebAppData.Session s, String path, String... parts) throws Exception {
+        String boundary = "capformboundary7";
+        StringBuilder b = new StringBuilder();
+        b.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n")
+                .append(s.csrf).append("\r\n");
+        for (int i = 0; i < parts.length; i += 3) {
+            b.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"").append(parts[i])
+                    .append('"');
+            if (parts[i + 1] != null) {
+                b.append("; filename=\"").append(parts[i + 1]).append("\"\r\nContent-Type: application/octet-stream");
+            }
+            b.append("\r\n\r\n").append(parts[i + 2]).append("\r\n");
+        }
+        b.append("--").append(boundary).append("--\r\n");
+        return s.send("POST", path, "multipart/form-data; boundary=" + boundary, b.toString(), s.csrf);
     }
 
     static List<String> kinds(HttpResponse<byte[]> r) throws Exception {

@@ -348,6 +348,33 @@ class WebAppBrowserTest {
         assertEquals("WA-cohort", browser.findElement(By.id("cohort")).getText());
         assertEquals("F", browser.findElement(By.id("gender")).getText());
         shot("xpacs-patient-forms");
+        // edits in place: the baseline's values (a bad one refused with the import's message), the
+        // model's name, the file's descriptor
+        browser.findElement(By.cssSelector("details.edit-baseline summary")).click();
+        WebElement sbp = browser.findElement(By.cssSelector("form[id^=edit-baseline-] input[name=SBP]"));
+        sbp.clear();
+        sbp.sendKeys("135");
+        submit(By.cssSelector("button[id^=save-baseline-]"));
+        assertTrue(browser.findElement(By.id("message")).getText().startsWith("Baseline diagnosis"), text());
+        assertTrue(text().contains("BP 135/-"), text());
+        browser.findElement(By.cssSelector("details.edit-baseline summary")).click();
+        browser.findElement(By.cssSelector("form[id^=edit-baseline-] input[name=HistoryOfSmoking]"))
+                .sendKeys("x".repeat(17));
+        submit(By.cssSelector("button[id^=save-baseline-]"));
+        assertEquals("HistoryOfSmoking is longer than 16 characters", browser.findElement(By.id("error")).getText());
+        browser.findElement(By.cssSelector("details.edit-model summary")).click();
+        WebElement mname = browser.findElement(By.cssSelector("form[id^=edit-model-] input[name=name]"));
+        mname.clear();
+        mname.sendKeys("refit");
+        submit(By.cssSelector("button[id^=save-model-]"));
+        assertTrue(text().contains("Heart model refit"), text());
+        browser.findElement(By.cssSelector("details.edit-file summary")).click();
+        WebElement desc = browser.findElement(By.cssSelector("form[id^=edit-file-] input[name=descriptor]"));
+        desc.clear();
+        desc.sendKeys("echo report");
+        submit(By.cssSelector("button[id^=save-file-]"));
+        assertTrue(browser.findElement(By.id("message")).getText().startsWith("File "), text());
+        assertTrue(browser.findElement(By.linkText("https://example.org/report.pdf")).isDisplayed());
         // deletes: the model, the baseline diagnosis and the file leave the page (the file its chain)
         for (String kind : List.of("model", "baseline", "file")) {
             List<WebElement> del = browser.findElements(By.cssSelector("button[id^=delete-" + kind + "-]"));

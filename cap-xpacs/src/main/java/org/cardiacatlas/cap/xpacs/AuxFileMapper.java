@@ -7,5 +7,8 @@ interface AuxFileMapper {
 
     AuxFileRow selectById(@Param("id") int id);
 
+    int update(@Param("id") int id, @Param("uri") String uri, @Param("filename") String filename,
+            @Param("descriptor") String descriptor);
+
     int delete(@Param("id") int id);
 }

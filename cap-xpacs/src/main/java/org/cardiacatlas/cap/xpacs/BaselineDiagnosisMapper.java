@@ -14,5 +14,7 @@ interface BaselineDiagnosisMapper {
 
     BaselineDiagnosisRow selectById(@Param("id") int id);
 
+    int update(@Param("id") int id, @Param("row") BaselineDiagnosisRow row);
+
     int delete(@Param("id") int id);
 }

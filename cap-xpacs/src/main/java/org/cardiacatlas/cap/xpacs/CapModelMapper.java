@@ -19,5 +19,12 @@ interface CapModelMapper {
 
     CapModelRow selectSummaryById(@Param("id") int id);
 
+    int update(@Param("id") int id, @Param("name") String name, @Param("type") String type,
+            @Param("format") String format, @Param("comment") String comment);
+
+    int updateModelData(@Param("id") int id, @Param("data") byte[] data);
+
+    int updateXmlData(@Param("id") int id, @Param("data") byte[] data);
+
     int delete(@Param("id") int id);
 }

@@ -181,28 +181,19 @@ public final class XpacsImport {
             }
             case BASELINE -> {
                 required(c, "StudyInstanceUID", where, errors);
-                for (String col : List.of("Ethnicity", "Height", "Weight", "SBP", "DBP", "HeartRate")) {
-                    max(c, col, 64, where, errors);
-                }
-                for (String col : List.of("HistoryOfHypertension", "HistoryOfDiabetes", "HistoryOfAlcohol",
-                        "HistoryOfSmoking")) {
-                    max(c, col, 16, where, errors);
-                }
+                fieldProblems(kind, c.v).forEach(p -> errors.add(where + p));
             }
             case FILES -> {
                 patientId(c, where, errors);
                 date(c, where, errors);
-                max(c, "Filename", 255, where, errors);
-                max(c, "Descriptor", 255, where, errors);
+                fieldProblems(kind, c.v).forEach(p -> errors.add(where + p));
                 String source = c.v.get("Source");
                 if (source == null) {
                     errors.add(where + "Source is empty");
-                } else if (source.matches("[A-Za-z][A-Za-z0-9+.-]*://.*")) {
-                    try {
-                        URI.create(source);
-                        max(c, "Source", 255, where, errors);
-                    } catch (IllegalArgumentException e) {
-                        errors.add(where + "Source is not a valid URI: " + e.getMessage());
+                } else if (isUri(source)) {
+                    String problem = uriProblem(source);
+                    if (problem != null) {
+                        errors.add(where + problem);
                     }
                 } else {
                     Path p = csv.toAbsolutePath().getParent().resolve(source).normalize();
@@ -215,22 +206,81 @@ public final class XpacsImport {
             }
             case MODELS -> {
                 required(c, "StudyInstanceUID", where, errors);
-                for (String col : List.of("Name", "Type", "Format")) {
-                    max(c, col, 255, where, errors);
-                }
-                max(c, "Comment", 2500, where, errors);
+                fieldProblems(kind, c.v).forEach(p -> errors.add(where + p));
                 c.model = readFile(csv, c.v.get("ModelFile"), "ModelFile", where, errors);
                 c.xml = readFile(csv, c.v.get("XmlFile"), "XmlFile", where, errors);
-                if (c.model != null && (c.model.length < 4 || c.model[0] != 'P' || c.model[1] != 'K')) {
-                    errors.add(where + "ModelFile is not a ZIP file");
-                }
-                if (c.xml != null && !wellFormedXml(c.xml)) {
-                    errors.add(where + "XmlFile is not well-formed XML");
-                }
+                modelDataProblems(c.model, c.xml).forEach(p -> errors.add(where + p));
             }
             default -> throw new IllegalStateException();
         }
         return c;
+    }
+
+    /**
+     * The checks of a row's own values that need neither its files nor the database, without
+     * file and line: lengths of the baseline diagnosis's values, of a model's name, type, format
+     * and comment, of a file's name and descriptor. The import and the edits of
+     * {@link XpacsRecords} both use them, so that a value the one refuses the other refuses too.
+     */
+    public static List<String> fieldProblems(Kind kind, Map<String, String> v) {
+        List<String> out = new ArrayList<>();
+        switch (kind) {
+            case BASELINE -> {
+                for (String col : List.of("Ethnicity", "Height", "Weight", "SBP", "DBP", "HeartRate")) {
+                    max(out, v, col, 64);
+                }
+                for (String col : List.of("HistoryOfHypertension", "HistoryOfDiabetes", "HistoryOfAlcohol",
+                        "HistoryOfSmoking")) {
+                    max(out, v, col, 16);
+                }
+            }
+            case MODELS -> {
+                for (String col : List.of("Name", "Type", "Format")) {
+                    max(out, v, col, 255);
+                }
+                max(out, v, "Comment", 2500);
+            }
+            case FILES -> {
+                max(out, v, "Filename", 255);
+                max(out, v, "Descriptor", 255);
+            }
+            default -> throw new IllegalArgumentException("no field checks for " + kind);
+        }
+        return out;
+    }
+
+    /** Whether a file's Source is a URI (scheme://...) rather than a file beside the CSV. */
+    public static boolean isUri(String source) {
+        return source.matches("[A-Za-z][A-Za-z0-9+.-]*://.*");
+    }
+
+    /** What is wrong with a file's Source URI, or null. */
+    public static String uriProblem(String source) {
+        try {
+            URI.create(source);
+        } catch (IllegalArgumentException e) {
+            return "Source is not a valid URI: " + e.getMessage();
+        }
+        return source.length() > 255 ? "Source is longer than 255 characters" : null;
+    }
+
+    /** A model's ZIP and XML checked (either may be null: not given). */
+    public static List<String> modelDataProblems(byte[] model, byte[] xml) {
+        List<String> out = new ArrayList<>();
+        if (model != null && (model.length < 4 || model[0] != 'P' || model[1] != 'K')) {
+            out.add("ModelFile is not a ZIP file");
+        }
+        if (xml != null && !wellFormedXml(xml)) {
+            out.add("XmlFile is not well-formed XML");
+        }
+        return out;
+    }
+
+    private static void max(List<String> out, Map<String, String> v, String col, int max) {
+        String value = v.get(col);
+        if (value != null && value.length() > max) {
+            out.add(col + " is longer than " + max + " characters");
+        }
     }
 
     private static void required(Checked c, String col, String where, List<String> errors) {
