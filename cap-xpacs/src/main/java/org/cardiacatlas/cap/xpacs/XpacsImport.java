@@ -427,18 +427,8 @@ public final class XpacsImport {
                 addEvent(s, v.get("PatientID"), e);
             }
             case BASELINE -> {
-                BaselineDiagnosisRow b = new BaselineDiagnosisRow();
+                BaselineDiagnosisRow b = baselineRow(v);
                 b.studyPacsId = Integer.valueOf(v.get("STUDY_PACS_id"));
-                b.ethnicity = v.get("Ethnicity");
-                b.height = v.get("Height");
-                b.weight = v.get("Weight");
-                b.sbp = v.get("SBP");
-                b.dbp = v.get("DBP");
-                b.heartRate = v.get("HeartRate");
-                b.historyOfHypertension = v.get("HistoryOfHypertension");
-                b.historyOfDiabetes = v.get("HistoryOfDiabetes");
-                b.historyOfAlcohol = v.get("HistoryOfAlcohol");
-                b.historyOfSmoking = v.get("HistoryOfSmoking");
                 s.getMapper(BaselineDiagnosisMapper.class).insert(b);
             }
             case FILES -> {
@@ -476,5 +466,21 @@ public final class XpacsImport {
             }
             default -> throw new IllegalStateException();
         }
+    }
+
+    /** A baseline diagnosis row of the values of the BASELINE columns (the import's and the edit's). */
+    static BaselineDiagnosisRow baselineRow(java.util.Map<String, String> v) {
+        BaselineDiagnosisRow b = new BaselineDiagnosisRow();
+        b.ethnicity = v.get("Ethnicity");
+        b.height = v.get("Height");
+        b.weight = v.get("Weight");
+        b.sbp = v.get("SBP");
+        b.dbp = v.get("DBP");
+        b.heartRate = v.get("HeartRate");
+        b.historyOfHypertension = v.get("HistoryOfHypertension");
+        b.historyOfDiabetes = v.get("HistoryOfDiabetes");
+        b.historyOfAlcohol = v.get("HistoryOfAlcohol");
+        b.historyOfSmoking = v.get("HistoryOfSmoking");
+        return b;
     }
 }

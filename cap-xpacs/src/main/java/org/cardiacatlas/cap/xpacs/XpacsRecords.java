@@ -166,17 +166,7 @@ public final class XpacsRecords {
         values.forEach((k, x) -> v.put(k, blank(x)));
         refuse(XpacsImport.fieldProblems(XpacsImport.Kind.BASELINE, v));
         String p8 = patientOfBaseline(id);
-        BaselineDiagnosisRow b = new BaselineDiagnosisRow();
-        b.ethnicity = v.get("Ethnicity");
-        b.height = v.get("Height");
-        b.weight = v.get("Weight");
-        b.sbp = v.get("SBP");
-        b.dbp = v.get("DBP");
-        b.heartRate = v.get("HeartRate");
-        b.historyOfHypertension = v.get("HistoryOfHypertension");
-        b.historyOfDiabetes = v.get("HistoryOfDiabetes");
-        b.historyOfAlcohol = v.get("HistoryOfAlcohol");
-        b.historyOfSmoking = v.get("HistoryOfSmoking");
+        BaselineDiagnosisRow b = XpacsImport.baselineRow(v);
         try (SqlSession s = sessions.openSession(false)) {
             XpacsChain.lockPatient(s, p8);
             if (s.getMapper(BaselineDiagnosisMapper.class).update(id, b) != 1) {
