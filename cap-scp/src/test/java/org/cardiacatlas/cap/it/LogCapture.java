@@ -19,12 +19,16 @@ final class LogCapture implements AutoCloseable {
     }
 
     List<String> lines() {
-        synchronized (appender.list) {
-            return appender.list.stream()
-                    .map(e -> e.getLevel() + " [" + e.getMDCPropertyMap().getOrDefault("assoc", "server") + "] "
-                            + e.getFormattedMessage())
-                    .collect(Collectors.toList());
+        // ListAppender adds under the appender's own lock (AppenderBase.doAppend is synchronized),
+        // not the list's: the copy is taken under that lock, as other threads may log meanwhile
+        List<ILoggingEvent> events;
+        synchronized (appender) {
+            events = new java.util.ArrayList<>(appender.list);
         }
+        return events.stream()
+                .map(e -> e.getLevel() + " [" + e.getMDCPropertyMap().getOrDefault("assoc", "server") + "] "
+                        + e.getFormattedMessage())
+                .collect(Collectors.toList());
     }
 
     List<String> matching(String level, String fragment) {

@@ -31,10 +31,14 @@ final class LogCapture implements AutoCloseable {
     }
 
     private static List<String> lines(ListAppender<ILoggingEvent> a) {
-        synchronized (a.list) {
-            return a.list.stream().map(e -> "[" + e.getMDCPropertyMap().getOrDefault("assoc", "server") + "] "
-                    + e.getFormattedMessage()).collect(Collectors.toList());
+        // ListAppender adds under the appender's own lock (AppenderBase.doAppend is synchronized),
+        // not the list's: the copy is taken under that lock, as a request thread may log meanwhile
+        List<ILoggingEvent> events;
+        synchronized (a) {
+            events = new java.util.ArrayList<>(a.list);
         }
+        return events.stream().map(e -> "[" + e.getMDCPropertyMap().getOrDefault("assoc", "server") + "] "
+                + e.getFormattedMessage()).collect(Collectors.toList());
     }
 
     @Override
