@@ -83,6 +83,15 @@
     }).catch(function (e) { err.textContent = e.message; err.hidden = false; });
   }
 
+  // an axis label of a byte count: 1.5 MiB, not 1,572,864 (which the axis cuts)
+  function bytes(v) {
+    if (v == null) { return ''; }
+    var units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    var i = 0;
+    while (Math.abs(v) >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+    return (i === 0 ? v : v.toFixed(1)) + ' ' + units[i];
+  }
+
   // the dashboard's plots: stores, bytes and failures per hour from /api/admin/status
   function charts() {
     window.capApi('GET', '/api/admin/status').then(function (s) {
@@ -91,7 +100,7 @@
         var name = el.getAttribute('data-series');
         var opts = { title: el.getAttribute('data-label') + ' per hour', width: Math.min(640, el.parentNode.clientWidth || 640), height: 160,
           series: [{}, { label: el.getAttribute('data-label'), stroke: name === 'failures' ? '#a33' : '#1f5f99', fill: name === 'failures' ? '#a332' : '#1f5f9922', paths: window.uPlot.paths.stepped({ align: 1 }) }],
-          axes: [{}, { size: 60 }] };
+          axes: [{}, name === 'bytes' ? { size: 70, values: function (u, vals) { return vals.map(bytes); } } : { size: 60 }] };
         new window.uPlot(opts, [h.hour, h[name]], el);
         el.setAttribute('data-total', h[name].reduce(function (a, b) { return a + b; }, 0));
       });
