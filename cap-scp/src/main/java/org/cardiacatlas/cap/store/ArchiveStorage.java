@@ -124,9 +124,8 @@ public final class ArchiveStorage {
      *         there already, and it is not this store's to remove)
      */
     public CompletableFuture<Boolean> makeDurable(IncomingFile f, String relativePath) {
-        return CompletableFuture.supplyAsync(() -> {
+        return startForce(f).thenApplyAsync(forced -> {
             try {
-                f.force();
                 Path target = resolve(relativePath);
                 Path dir = target.getParent();
                 FileModes.createDirectories(dir);
@@ -146,6 +145,14 @@ public final class ArchiveStorage {
                 throw new UncheckedIOException(e);
             }
         }, io);
+    }
+
+    /**
+     * Starts forcing a complete incoming file to disk on the storage unit's threads; the store
+     * parses it meanwhile, and {@link #makeDurable} links it once forced.
+     */
+    public CompletableFuture<Void> startForce(IncomingFile f) {
+        return f.forceAsync(io);
     }
 
     public Path resolve(String relativePath) {

@@ -33,6 +33,7 @@ public final class IncomingFile implements AutoCloseable {
     private long size;
     private String md5Hex;
     private boolean open = true;
+    private java.util.concurrent.CompletableFuture<Void> forced;
 
     IncomingFile(Path path, String transferSyntaxUid) throws IOException {
         this.path = path;
@@ -89,11 +90,34 @@ public final class IncomingFile implements AutoCloseable {
         md5Hex = HexFormat.of().formatHex(md5.digest());
     }
 
+    /**
+     * Starts {@link #force()} on the given threads as soon as every byte is written, so that the
+     * disk works while the data set is parsed and checked.
+     */
+    public synchronized java.util.concurrent.CompletableFuture<Void> forceAsync(java.util.concurrent.Executor io) {
+        if (forced == null) {
+            forced = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    force();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, io);
+        }
+        return forced;
+    }
+
     /** Forces data and size to disk and closes: after this the content is durable. */
     public void force() throws IOException {
         channel.force(true);
-        channel.close();
-        open = false;
+        closeChannel();
+    }
+
+    private synchronized void closeChannel() throws IOException {
+        if (open) {
+            open = false;
+            channel.close();
+        }
     }
 
     /**
@@ -105,6 +129,13 @@ public final class IncomingFile implements AutoCloseable {
     public AttributeList readDataSet(long parseWholeLimit) throws IOException, DicomException {
         AttributeList list = new AttributeList();
         list.setDecompressPixelData(false);
+        if (size <= parseWholeLimit && NATIVE_HEADER.containsKey(transferSyntaxUid)) {
+            AttributeList head = readUpToCompleteNativePixelData();
+            if (head != null) {
+                hadPixelData = true;
+                return head;
+            }
+        }
         try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 64 * 1024)) {
             DicomInputStream din = new DicomInputStream(in);
             if (size <= parseWholeLimit) {
@@ -140,6 +171,45 @@ public final class IncomingFile implements AutoCloseable {
 
     static final String DEFLATED = "1.2.840.10008.1.2.1.99";
 
+    /**
+     * Little endian transfer syntaxes with native pixel data, and the bytes between the Pixel
+     * Data tag and its value: VR, reserved and 32-bit length when explicit, the length alone
+     * when implicit (PS3.5 7.1.2, 7.1.3).
+     */
+    private static final java.util.Map<String, Integer> NATIVE_HEADER = java.util.Map.of(
+            "1.2.840.10008.1.2", 4,
+            "1.2.840.10008.1.2.1", 8);
+
+    /**
+     * The common case read cheaply: a native image whose Pixel Data is the last element of the
+     * file and exactly as long as its Rows, Columns, Samples per Pixel, Number of Frames and
+     * Bits Allocated say. PixelMed reads up to the Pixel Data tag, and the file's remaining
+     * length must be the element's header and that value, so a cut-short file is never taken
+     * for complete. Null when the file is anything else: the caller then parses it whole.
+     */
+    private AttributeList readUpToCompleteNativePixelData() throws IOException, DicomException {
+        AttributeList list = new AttributeList();
+        list.setDecompressPixelData(false);
+        long stoppedAt;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 64 * 1024)) {
+            stoppedAt = list.read(new DicomInputStream(in), TagFromName.PixelData);
+        } catch (IOException | DicomException | RuntimeException e) {
+            return null;
+        }
+        long rows = com.pixelmed.dicom.Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Rows, 0);
+        long columns = com.pixelmed.dicom.Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Columns, 0);
+        long samples = com.pixelmed.dicom.Attribute.getSingleIntegerValueOrDefault(list, TagFromName.SamplesPerPixel, 0);
+        long frames = com.pixelmed.dicom.Attribute.getSingleIntegerValueOrDefault(list, TagFromName.NumberOfFrames, 1);
+        int bits = com.pixelmed.dicom.Attribute.getSingleIntegerValueOrDefault(list, TagFromName.BitsAllocated, 0);
+        if (rows <= 0 || columns <= 0 || samples <= 0 || frames <= 0 || (bits != 8 && bits != 16 && bits != 32)
+                || list.get(TagFromName.PixelData) != null) {
+            return null;
+        }
+        long value = rows * columns * samples * frames * (bits / 8);
+        value += value & 1;
+        return size - stoppedAt == NATIVE_HEADER.get(transferSyntaxUid) + value ? list : null;
+    }
+
     private boolean hadPixelData;
 
     /** Whether the data set read by readDataSet had pixel data (float and double float pixel data count). */
@@ -152,40 +222,14 @@ public final class IncomingFile implements AutoCloseable {
      * cut-short element, not an image sent without one.
      */
     private boolean pixelDataElementPresent() throws IOException, DicomException {
-        long[] count = new long[1];
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(path), 64 * 1024);
-                InputStream counting = new java.io.FilterInputStream(raw) {
-                    @Override
-                    public int read() throws IOException {
-                        int b = super.read();
-                        if (b >= 0) {
-                            count[0]++;
-                        }
-                        return b;
-                    }
-
-                    @Override
-                    public int read(byte[] b, int off, int len) throws IOException {
-                        int n = super.read(b, off, len);
-                        if (n > 0) {
-                            count[0] += n;
-                        }
-                        return n;
-                    }
-
-                    @Override
-                    public long skip(long n) throws IOException {
-                        long k = super.skip(n);
-                        count[0] += k;
-                        return k;
-                    }
-                }) {
+        // PixelMed returns the offset just past the tag it stopped at, or the end of what it read;
+        // counting the bytes it pulls would count its read-ahead too
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(path), 64 * 1024)) {
             AttributeList head = new AttributeList();
-            head.read(new DicomInputStream(counting), TagFromName.PixelData);
+            return head.read(new DicomInputStream(raw), TagFromName.PixelData) < size;
         } catch (IOException | DicomException | RuntimeException e) {
             return true;
         }
-        return count[0] < size;
     }
 
     public Path path() {
@@ -210,10 +254,8 @@ public final class IncomingFile implements AutoCloseable {
     /** Removes the temporary name; a file already linked into the archive stays there. */
     public void discard() {
         try {
-            if (open) {
-                open = false;
-                channel.close();
-            }
+            // a force still running on the storage unit's thread fails with the channel closed
+            closeChannel();
         } catch (IOException ignored) {
             // closing a file we are about to delete
         }

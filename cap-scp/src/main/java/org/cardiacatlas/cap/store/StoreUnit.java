@@ -158,6 +158,9 @@ public final class StoreUnit {
             throw new DicomServiceException(DicomServiceException.OUT_OF_RESOURCES,
                     "cannot write file: " + e.getMessage(), e);
         }
+        // the disk forces the file while it is parsed and checked (issue 16: one association
+        // waits for every step of every instance, so what can overlap should)
+        storage.startForce(file);
         AttributeList attrs = read(file);
         // the values a row is made of, checked against their VRs before anything is filed
         InstanceValues.Identity id = InstanceValues.check(attrs);
