@@ -27,6 +27,9 @@ public final class Database implements AutoCloseable {
     private final EmbeddedDatabase embedded;
     private final HikariDataSource dataSource;
     private final SqlSessionFactory sessions;
+    /** The pool of connections in autocommit for reads; see {@link #readSessions()}. */
+    private final HikariDataSource readDataSource;
+    private final SqlSessionFactory readSessions;
     /** Null when XPACS lives on the PACS server (the default). */
     private final HikariDataSource xpacsDataSource;
     private final SqlSessionFactory xpacsSessions;
@@ -34,10 +37,13 @@ public final class Database implements AutoCloseable {
     private volatile boolean xpacsReady;
 
     private Database(EmbeddedDatabase embedded, HikariDataSource dataSource, SqlSessionFactory sessions,
+            HikariDataSource readDataSource, SqlSessionFactory readSessions,
             HikariDataSource xpacsDataSource, SqlSessionFactory xpacsSessions, String xpacsSchema, boolean xpacsReady) {
         this.embedded = embedded;
         this.dataSource = dataSource;
         this.sessions = sessions;
+        this.readDataSource = readDataSource;
+        this.readSessions = readSessions;
         this.xpacsDataSource = xpacsDataSource;
         this.xpacsSessions = xpacsSessions;
         this.xpacsSchema = xpacsSchema;
@@ -102,19 +108,22 @@ public final class Database implements AutoCloseable {
             user = EmbeddedDatabase.NODE_USER;
         }
         HikariDataSource ds = null;
+        HikariDataSource rds = null;
         try {
-            ds = dataSource("capdb", url, user, password, config.integer(CapConfig.Option.DB_POOL_SIZE), true);
+            ds = dataSource("capdb", url, user, password, config.integer(CapConfig.Option.DB_POOL_SIZE), true, false);
             boolean command = joinRunningEmbedded;
             migrate(ds, config.pacsSchema(), "pacs", command);
-            SqlSessionFactory sessions = sessionFactory(ds, config, mappers);
+            SqlSessionFactory sessions = sessionFactory(ds, config, mappers, new JdbcTransactionFactory());
+            rds = dataSource("capdb-read", url, user, password, config.integer(CapConfig.Option.DB_POOL_SIZE), true, true);
+            SqlSessionFactory readSessions = sessionFactory(rds, config, mappers, new AutocommitTransactionFactory());
             String xpacsUrl = config.get(CapConfig.Option.XPACS_DB_URL).trim();
             if (xpacsUrl.isEmpty()) {
                 migrate(ds, config.xpacsSchema(), "xpacs", command);
-                return new Database(embedded, ds, sessions, null, sessions, config.xpacsSchema(), true);
+                return new Database(embedded, ds, sessions, rds, readSessions, null, sessions, config.xpacsSchema(), true);
             }
             // another server, which may be away: the node starts anyway and catches up later
             HikariDataSource xds = dataSource("xpacsdb", xpacsUrl, config.get(CapConfig.Option.XPACS_DB_USER),
-                    config.get(CapConfig.Option.XPACS_DB_PASSWORD), 4, false);
+                    config.get(CapConfig.Option.XPACS_DB_PASSWORD), 4, false, false);
             boolean ready = false;
             try {
                 migrate(xds, config.xpacsSchema(), "xpacs", command);
@@ -123,9 +132,12 @@ public final class Database implements AutoCloseable {
                 LOG.warn("XPACS database {} unreachable at start ({}): studies stay pending until it is back",
                         CapConfig.maskUrlPassword(xpacsUrl), rootMessage(e));
             }
-            return new Database(embedded, ds, sessions, xds, sessionFactory(xds, config, mappers), config.xpacsSchema(),
-                    ready);
+            return new Database(embedded, ds, sessions, rds, readSessions, xds,
+                    sessionFactory(xds, config, mappers, new JdbcTransactionFactory()), config.xpacsSchema(), ready);
         } catch (RuntimeException e) {
+            if (rds != null) {
+                rds.close();
+            }
             if (ds != null) {
                 ds.close();
             }
@@ -146,14 +158,14 @@ public final class Database implements AutoCloseable {
     }
 
     private static HikariDataSource dataSource(String name, String url, String user, String password, int size,
-            boolean mustConnect) {
+            boolean mustConnect, boolean autocommit) {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName(name);
         hc.setJdbcUrl(url);
         hc.setUsername(user);
         hc.setPassword(password);
         hc.setMaximumPoolSize(size);
-        hc.setAutoCommit(false);
+        hc.setAutoCommit(autocommit);
         // READ COMMITTED: no gap locks, so concurrent first stores of one study collide on the
         // unique keys (and are retried) instead of deadlocking on gaps
         hc.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
@@ -203,8 +215,20 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private static SqlSessionFactory sessionFactory(DataSource ds, CapConfig config, List<Class<?>> mappers) {
-        JdbcTransactionFactory tx = new JdbcTransactionFactory();
+    /**
+     * Sessions of the read pool: its connections are in autocommit, and stay so whatever a caller
+     * asks, so that closing a session that only read sends nothing (no rollback, no SET autocommit).
+     */
+    private static final class AutocommitTransactionFactory extends JdbcTransactionFactory {
+        @Override
+        public org.apache.ibatis.transaction.Transaction newTransaction(DataSource ds,
+                org.apache.ibatis.session.TransactionIsolationLevel level, boolean autoCommit) {
+            return new org.apache.ibatis.transaction.jdbc.JdbcTransaction(ds, level, true, true);
+        }
+    }
+
+    private static SqlSessionFactory sessionFactory(DataSource ds, CapConfig config, List<Class<?>> mappers,
+            JdbcTransactionFactory tx) {
         Properties txProps = new Properties();
         // the pool hands out connections with autocommit off already; resetting it on every
         // close would cost two round trips per transaction
@@ -226,6 +250,17 @@ public final class Database implements AutoCloseable {
 
     public SqlSessionFactory sessions() {
         return sessions;
+    }
+
+    /**
+     * Sessions for units that only read (the query unit, logins): each statement is its own
+     * transaction (READ COMMITTED sees no more than that), so a session costs one round trip per
+     * statement and none to end it; on the pool of {@link #sessions()} a session that read ends
+     * with a ROLLBACK round trip (issue 16: a QIDO-RS reads twice, login and query). Never for
+     * writes: nothing read here is a transaction's.
+     */
+    public SqlSessionFactory readSessions() {
+        return readSessions;
     }
 
     /** The XPACS tables' sessions: the PACS ones unless XPACS is on another server. */
@@ -263,6 +298,7 @@ public final class Database implements AutoCloseable {
         if (xpacsDataSource != null) {
             xpacsDataSource.close();
         }
+        readDataSource.close();
         dataSource.close();
         if (embedded != null) {
             embedded.close();

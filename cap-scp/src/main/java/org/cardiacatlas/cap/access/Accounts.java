@@ -47,6 +47,7 @@ public final class Accounts {
     public record Token(long id, String label, LocalDateTime created, LocalDateTime lastUsed, LocalDateTime revoked) {
     }
 
+    private final SqlSessionFactory readSessions;
     private final SqlSessionFactory sessions;
     private final SecureRandom random = new SecureRandom();
     /**
@@ -58,7 +59,13 @@ public final class Accounts {
     private final byte[] cacheSalt = new byte[32];
 
     public Accounts(SqlSessionFactory sessions) {
+        this(sessions, sessions);
+    }
+
+    /** @param readSessions for the lookups of every request (Database.readSessions) */
+    public Accounts(SqlSessionFactory sessions, SqlSessionFactory readSessions) {
         this.sessions = sessions;
+        this.readSessions = readSessions;
         random.nextBytes(cacheSalt);
     }
 
@@ -187,7 +194,7 @@ public final class Accounts {
     }
 
     public Optional<Principal> principal(String name) {
-        try (SqlSession s = sessions.openSession()) {
+        try (SqlSession s = readSessions.openSession()) {
             UserRow u = s.getMapper(UserMapper.class).selectByName(name);
             return u == null ? Optional.empty() : Optional.of(toPrincipal(u));
         }
@@ -207,7 +214,7 @@ public final class Accounts {
             return Optional.empty();
         }
         UserRow u;
-        try (SqlSession s = sessions.openSession()) {
+        try (SqlSession s = readSessions.openSession()) {
             u = s.getMapper(UserMapper.class).selectByName(name);
         }
         if (u == null) {

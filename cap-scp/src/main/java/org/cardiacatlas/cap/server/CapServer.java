@@ -69,7 +69,7 @@ public final class CapServer implements AutoCloseable {
         this.query = query;
         this.retrieve = retrieve;
         this.codec = codec;
-        this.accounts = new Accounts(database.sessions());
+        this.accounts = new Accounts(database.sessions(), database.readSessions());
         this.webSessions = new org.cardiacatlas.cap.access.WebSessions(database.sessions());
         this.listener = listener;
         this.catchUp = catchUp;
@@ -122,7 +122,7 @@ public final class CapServer implements AutoCloseable {
             }
             PacsIndex index = new PacsIndex(database.sessions(), config.aet(), storage.root().toString(), hook);
             StoreUnit store = new StoreUnit(storage, index);
-            PacsQuery query = new PacsQuery(database.sessions(), config.aet(),
+            PacsQuery query = new PacsQuery(database.readSessions(), config.aet(),
                     config.integer(CapConfig.Option.MAX_MATCHES), config.bool(CapConfig.Option.CASE_SENSITIVE_NAMES),
                     config.bool(CapConfig.Option.STRICT_QUERIES));
             DimseServiceRegistry registry = new DimseServiceRegistry()

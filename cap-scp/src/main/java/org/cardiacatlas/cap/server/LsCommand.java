@@ -73,7 +73,7 @@ final class LsCommand {
             return 2;
         }
         try (Database db = Database.open(config, PacsQuery.mappers(), true)) {
-            PacsQuery query = new PacsQuery(db.sessions(), config.aet(), config.integer(CapConfig.Option.MAX_MATCHES),
+            PacsQuery query = new PacsQuery(db.readSessions(), config.aet(), config.integer(CapConfig.Option.MAX_MATCHES),
                     config.bool(CapConfig.Option.CASE_SENSITIVE_NAMES));
             return run(query, rq, out, System.err);
         } catch (RuntimeException e) {

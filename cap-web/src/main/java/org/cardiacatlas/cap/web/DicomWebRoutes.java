@@ -18,7 +18,7 @@ final class DicomWebRoutes {
     DicomWebRoutes(CapServer node, long maxRequestBytes) {
         CapConfig config = node.config();
         this.qido = new QidoRs(node.query(), node.access(), config.integer(CapConfig.Option.MAX_MATCHES));
-        PacsQuery unlimited = new PacsQuery(node.database().sessions(), config.aet(), 0,
+        PacsQuery unlimited = new PacsQuery(node.database().readSessions(), config.aet(), 0,
                 config.bool(CapConfig.Option.CASE_SENSITIVE_NAMES));
         this.wado = new WadoRs(node.retrieve(), node.storage(), node.access(), unlimited, node.codec());
         this.stow = new StowRs(node.store(), node.access(), maxRequestBytes);

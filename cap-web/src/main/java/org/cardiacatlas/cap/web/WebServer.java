@@ -166,7 +166,7 @@ public final class WebServer implements AutoCloseable {
         });
 
         new DicomWebRoutes(node, maxRequest).register(app);
-        ArchiveBrowser archive = new ArchiveBrowser(new PacsQuery(node.database().sessions(), config.aet(), 0,
+        ArchiveBrowser archive = new ArchiveBrowser(new PacsQuery(node.database().readSessions(), config.aet(), 0,
                 config.bool(CapConfig.Option.CASE_SENSITIVE_NAMES)), node.retrieve(), node.storage(), node.access());
         new WebApp(auth, node.access(), archive).register(app);
         new RestApi(auth, node.access(), archive).register(app);
