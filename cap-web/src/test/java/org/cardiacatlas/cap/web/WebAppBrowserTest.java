@@ -81,10 +81,28 @@ class WebAppBrowserTest {
     static void submit(By button) {
         WebElement html = browser.findElement(By.tagName("html"));
         browser.findElement(button).click();
-        new WebDriverWait(browser, Duration.ofSeconds(60)).until(
-                org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(html));
+        new WebDriverWait(browser, Duration.ofSeconds(60)).until(b -> replaced(html));
         new WebDriverWait(browser, Duration.ofSeconds(60)).until(b -> "complete".equals(
                 ((JavascriptExecutor) b).executeScript("return document.readyState")));
+    }
+
+    /**
+     * Whether the page of this element has gone. ChromeDriver says so with a stale element
+     * reference, or, when the page is replaced while it looks, with "does not belong to the
+     * document" (ExpectedConditions.stalenessOf takes only the first).
+     */
+    static boolean replaced(WebElement element) {
+        try {
+            element.isEnabled();
+            return false;
+        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+            return true;
+        } catch (org.openqa.selenium.WebDriverException e) {
+            if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                return true;
+            }
+            throw e;
+        }
     }
 
     static void shot(String name) throws Exception {
