@@ -55,8 +55,11 @@ final class DicomJson {
 
     /** PS3.18 F.2.1.1.2: eight upper-case hex digits. */
     static String tag(AttributeTag t) {
-        return String.format("%04X%04X", t.getGroup(), t.getElement());
+        // not String.format: a QIDO-RS answer names every attribute of every match (issue 16)
+        return UPPER_HEX.toHexDigits((t.getGroup() & 0xffff) << 16 | (t.getElement() & 0xffff));
     }
+
+    private static final java.util.HexFormat UPPER_HEX = java.util.HexFormat.of().withUpperCase();
 
     /** PS3.18 F.2.2-F.2.7: {"vr": VR, "Value": [...]}, no Value when empty. */
     private static JsonObject attribute(Attribute a) throws DicomException {
