@@ -42,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  * N-EVENT-REPORT-RQ on the same association or, as {@link Receiver}, on associations the node
  * opens to it.
  */
-final class StgCmtScu {
+public final class StgCmtScu {
 
     static final String SOP_CLASS = "1.2.840.10008.1.20.1";
     static final String SOP_INSTANCE = "1.2.840.10008.1.20.1.1";
@@ -317,7 +317,7 @@ final class StgCmtScu {
         return encode(c, TransferSyntax.ImplicitVRLittleEndian);
     }
 
-    static byte[] encode(AttributeList l, String ts) throws Exception {
+    public static byte[] encode(AttributeList l, String ts) throws Exception {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         DicomOutputStream d = new DicomOutputStream(b, null, ts);
         l.write(d);

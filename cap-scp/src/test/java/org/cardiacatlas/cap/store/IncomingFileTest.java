@@ -8,12 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomException;
-import com.pixelmed.dicom.DicomOutputStream;
 import com.pixelmed.dicom.OtherByteAttribute;
 import com.pixelmed.dicom.OtherWordAttribute;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.TransferSyntax;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -66,11 +64,7 @@ class IncomingFileTest {
     }
 
     static byte[] encode(AttributeList a, String ts) throws Exception {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        DicomOutputStream d = new DicomOutputStream(b, null, ts);
-        a.write(d);
-        d.flush();
-        return b.toByteArray();
+        return org.cardiacatlas.cap.it.StgCmtScu.encode(a, ts);
     }
 
     AttributeList receive(byte[] dataSet, String ts) throws Exception {
