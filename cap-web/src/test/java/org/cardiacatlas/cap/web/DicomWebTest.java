@@ -17,7 +17,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -28,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -843,29 +843,10 @@ class DicomWebTest {
 
     /** The study UIDs C-FIND finds for one key (DCMTK findscu against the node's DICOM port). */
     static Set<String> findscu(String key, String value) throws Exception {
-        List<String> c = List.of("findscu", "-S", "-aec", "CAPSCP", "-k", "QueryRetrieveLevel=STUDY", "-k",
-                "StudyInstanceUID", "-k", key + "=" + value, "-k", "PatientID=DWB*", "127.0.0.1",
-                String.valueOf(f.dicomPort));
-        List<String> cmd = new ArrayList<>(c);
-        if (key.equals("PatientID")) {
-            cmd.remove(cmd.size() - 4);
-            cmd.remove(cmd.size() - 4);
-        }
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("TCP_NODELAY", "1");
-        Process p = pb.start();
-        String out;
-        try (InputStream in = p.getInputStream()) {
-            out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        p.waitFor(60, TimeUnit.SECONDS);
-        Set<String> uids = new TreeSet<>();
-        for (String line : out.split("\n")) {
-            int i = line.indexOf("(0020,000d) UI [");
-            if (i >= 0) {
-                uids.add(line.substring(i + 16, line.indexOf(']', i)));
-            }
-        }
-        return uids;
+        Map<String, String> keys = new java.util.LinkedHashMap<>();
+        keys.put(key, value);
+        // this test's studies only, unless the key is the Patient ID itself
+        keys.putIfAbsent("PatientID", "DWB*");
+        return QidoParityTest.findscu("STUDY", "StudyInstanceUID", keys);
     }
 }

@@ -141,7 +141,7 @@ class QidoParityTest {
         return out;
     }
 
-    /** The values of one UID attribute in the C-FIND answers (findscu, Study Root) to the keys. */
+    /** The values of one UID attribute in the C-FIND answers (findscu, Study Root) to the keys, from the shared node. */
     static Set<String> findscu(String level, String returned, Map<String, String> keys) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("findscu", "-S", "-aec", "CAPSCP", "-k",
                 "QueryRetrieveLevel=" + level));
@@ -151,7 +151,7 @@ class QidoParityTest {
         for (Map.Entry<String, String> e : keys.entrySet()) {
             cmd.addAll(List.of("-k", e.getKey() + "=" + e.getValue()));
         }
-        cmd.addAll(List.of("127.0.0.1", String.valueOf(f.dicomPort)));
+        cmd.addAll(List.of("127.0.0.1", String.valueOf(WebFixture.shared().dicomPort)));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("TCP_NODELAY", "1");
         Process p = pb.start();
