@@ -120,8 +120,11 @@ public final class CapServer implements AutoCloseable {
                 catchUp = new XpacsCatchUp(database.sessions(), database.xpacsSessions(), xpacs, database::prepareXpacs);
                 catchUp.start(config.integer(CapConfig.Option.XPACS_RETRY));
             }
-            PacsIndex index = new PacsIndex(database.sessions(), config.aet(), storage.root().toString(), hook);
+            PacsIndex index = new PacsIndex(database.sessions(), config.aet(), storage.root().toString(), hook,
+                    nodeId(config));
             StoreUnit store = new StoreUnit(storage, index);
+            // before anything listens: what a crash left committed before its folder was durable
+            store.healPending(java.time.Duration.ofHours(1));
             PacsQuery query = new PacsQuery(database.readSessions(), config.aet(),
                     config.integer(CapConfig.Option.MAX_MATCHES), config.bool(CapConfig.Option.CASE_SENSITIVE_NAMES),
                     config.bool(CapConfig.Option.STRICT_QUERIES));
@@ -270,7 +273,7 @@ public final class CapServer implements AutoCloseable {
     }
 
     /** The same at every start of this node: its host and DICOM port (two nodes on one host differ by port). */
-    static String nodeId(CapConfig config) {
+    public static String nodeId(CapConfig config) {
         String host;
         try {
             host = java.net.InetAddress.getLocalHost().getHostName();
@@ -333,6 +336,7 @@ public final class CapServer implements AutoCloseable {
         if (catchUp != null) {
             catchUp.close();
         }
+        index.close();
         storage.close();
         database.close();
         LOG.info("CAP Server stopped");

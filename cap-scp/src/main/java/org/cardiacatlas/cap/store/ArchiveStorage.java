@@ -7,7 +7,6 @@ import com.pixelmed.dicom.TransferSyntax;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -83,8 +82,7 @@ public final class ArchiveStorage {
 
     /** Starts an incoming file: the Part 10 header now, the data set as it arrives. */
     public IncomingFile begin(String sopClassUid, String sopInstanceUid, String transferSyntaxUid) throws IOException {
-        Path tmp = incoming.resolve(UUID.randomUUID() + ".part");
-        IncomingFile f = new IncomingFile(tmp, transferSyntaxUid);
+        IncomingFile f = newIncoming(transferSyntaxUid);
         try {
             // the header holds nothing that differs between two sends of the same data set
             // (no source AE title), so identical content gives an identical file and MD5
@@ -97,6 +95,17 @@ public final class ArchiveStorage {
             throw new IOException("cannot write the file meta information: " + e.getMessage(), e);
         }
         return f;
+    }
+
+    private IncomingFile newIncoming(String transferSyntaxUid) throws IOException {
+        Path tmp = newTemporary();
+        try {
+            return new IncomingFile(tmp, transferSyntaxUid);
+        } catch (NoSuchFileException e) {
+            // the folder went: another node's start removes a temporary folder idle for an hour
+            FileModes.createDirectories(incoming);
+            return new IncomingFile(tmp, transferSyntaxUid);
+        }
     }
 
     /** A new temporary file name in this server's incoming folder (same file system as the archive). */
@@ -117,19 +126,35 @@ public final class ArchiveStorage {
     }
 
     /**
-     * Forces the file to disk, links it to its place and forces the folder, on the storage
-     * unit's own threads so that the index can work meanwhile.
-     *
-     * @return whether this call created the file at its place (false: the same content was
-     *         there already, and it is not this store's to remove)
+     * How a file reaches its place: {@code placed} once it is forced and linked (a row may then
+     * point at it: whoever reads it finds it, and its content is on disk), {@code durable} once
+     * its folder is forced too. Both say whether this store created the file at its place (false:
+     * the same content was there already, and it is not this store's to remove).
      */
-    public CompletableFuture<Boolean> makeDurable(IncomingFile f, String relativePath) {
-        return startForce(f).thenApplyAsync(forced -> {
+    public record Placement(CompletableFuture<Boolean> placed, CompletableFuture<Boolean> durable) {
+    }
+
+    /**
+     * Forces the file to disk, links it to its place and forces the folder, on the storage
+     * unit's own threads so that the index can work meanwhile. The folder is forced also when
+     * the same content was there already: its first store may still be forcing it, and this
+     * store answers success only once the file is durable.
+     */
+    public Placement place(IncomingFile f, String relativePath) {
+        CompletableFuture<Boolean> placed = new CompletableFuture<>();
+        CompletableFuture<Boolean> durable = new CompletableFuture<>();
+        startForce(f).whenCompleteAsync((forced, failure) -> {
+            if (failure != null) {
+                placed.completeExceptionally(failure);
+                durable.completeExceptionally(failure);
+                return;
+            }
+            Path dir;
+            boolean created;
             try {
                 Path target = resolve(relativePath);
-                Path dir = target.getParent();
+                dir = target.getParent();
                 FileModes.createDirectories(dir);
-                boolean created;
                 try {
                     // link(2) fails if the name exists: never replaces a file another store made
                     Files.createLink(target, f.path());
@@ -137,19 +162,39 @@ public final class ArchiveStorage {
                 } catch (FileAlreadyExistsException e) {
                     created = false;
                 }
-                if (created) {
-                    fsyncDirectory(dir);
-                }
-                return created;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            } catch (IOException | RuntimeException e) {
+                placed.completeExceptionally(e);
+                durable.completeExceptionally(e);
+                return;
+            }
+            placed.complete(created);
+            try {
+                fsyncDirectory(dir);
+                durable.complete(created);
+            } catch (IOException | RuntimeException e) {
+                durable.completeExceptionally(e);
             }
         }, io);
+        return new Placement(placed, durable);
+    }
+
+    /**
+     * After a crash, for an instance whose rows were committed before its folder was forced
+     * (store_pending): true when the file is at its place, its folder then forced; false when
+     * the folder lost it.
+     */
+    public boolean forceIfPresent(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return false;
+        }
+        // its content was forced before it was linked; the link is what may not be durable
+        fsyncDirectory(file.getParent());
+        return true;
     }
 
     /**
      * Starts forcing a complete incoming file to disk on the storage unit's threads; the store
-     * parses it meanwhile, and {@link #makeDurable} links it once forced.
+     * parses it meanwhile, and {@link #place} links it once forced.
      */
     public CompletableFuture<Void> startForce(IncomingFile f) {
         return f.forceAsync(io);

@@ -12,6 +12,8 @@ interface FilesMapper {
 
     int updateFile(FileRow row);
 
+    int deleteByPk(@Param("pk") long pk);
+
     /** Storage commitment checked these instances' files (size and MD5): md5_check_time = now. */
     int setMd5CheckTime(@org.apache.ibatis.annotations.Param("sopUids") java.util.List<String> sopUids);
 

@@ -18,5 +18,8 @@ interface InstanceMapper {
     /** capserver delete: the SOP classes left in a study, in the order they arrived. */
     java.util.List<String> selectCuidsOfStudy(@org.apache.ibatis.annotations.Param("studyFk") long studyFk);
 
+    /** Deletes the instance unless a files row still points at it: 1 when it was deleted. */
+    int deleteIfWithoutFiles(@org.apache.ibatis.annotations.Param("pk") long pk);
+
     int deleteOfSeries(@org.apache.ibatis.annotations.Param("seriesFk") long seriesFk);
 }

@@ -8,6 +8,9 @@ final class NewInstance {
     final long studyPk;
     final String studyIuid;
     final String sopCuid;
+    /** store_pending's row for this instance, written in the same round trip (null: none). */
+    String pendingNode;
+    Long pendingToken;
 
     NewInstance(InstanceRow instance, FileRow file, long seriesPk, long studyPk, String studyIuid, String sopCuid) {
         this.instance = instance;

@@ -45,8 +45,16 @@ public final class PacsIndex {
         boolean as(String archivedFilepath);
     }
 
-    /** @param replacedFilepath REPLACED: the file the index no longer points at; SAME_VALUES: the file it keeps */
-    public record Outcome(Change change, String replacedFilepath, boolean newStudy) {
+    /**
+     * @param replacedFilepath REPLACED: the file the index no longer points at; SAME_VALUES: the file it keeps
+     * @param pendingToken not null when the rows were committed once the file was placed, before its
+     *        folder was durable: the caller reports the folder with {@link #folderDurable} or
+     *        {@link #undoPending} before it answers
+     */
+    public record Outcome(Change change, String replacedFilepath, boolean newStudy, Long pendingToken) {
+        Outcome(Change change, String replacedFilepath, boolean newStudy) {
+            this(change, replacedFilepath, newStudy, null);
+        }
     }
 
     private final SqlSessionFactory sessions;
@@ -63,16 +71,37 @@ public final class PacsIndex {
                 }
             });
 
+    /** Instances committed before their folder was durable (null: this index never does so). */
+    private final PendingStores pending;
+
+    /** An index whose every commit waits until the file and its folder are durable. */
     public PacsIndex(SqlSessionFactory sessions, String retrieveAet, String storageRoot, XpacsHook xpacs) {
+        this(sessions, retrieveAet, storageRoot, xpacs, null);
+    }
+
+    /**
+     * @param node this node's name (host and DICOM port), the same at every start: with it, a new
+     *        instance of a known series commits once its file is placed, while its folder is
+     *        forced (store_pending keeps it until then, and heals it after a crash)
+     */
+    public PacsIndex(SqlSessionFactory sessions, String retrieveAet, String storageRoot, XpacsHook xpacs, String node) {
         this.sessions = sessions;
         this.xpacs = xpacs;
         this.retrieveAet = retrieveAet;
         this.filesystemPk = registerFilesystem(sessions, storageRoot, retrieveAet);
+        this.pending = node == null ? null : new PendingStores(sessions, node);
     }
 
     public static List<Class<?>> mappers() {
         return List.of(PatientMapper.class, StudyMapper.class, SeriesMapper.class, InstanceMapper.class,
-                FilesMapper.class, FilesystemMapper.class);
+                FilesMapper.class, FilesystemMapper.class, StorePendingMapper.class);
+    }
+
+    /** Removes what is left to remove of store_pending (the rows of durable folders). */
+    public void close() {
+        if (pending != null) {
+            pending.close();
+        }
     }
 
     private static long registerFilesystem(SqlSessionFactory sessions, String dirpath, String aet) {
@@ -114,15 +143,25 @@ public final class PacsIndex {
     }
 
     public Outcome store(StoredInstance in, BeforeCommit beforeCommit) throws DicomServiceException {
-        return store(in, beforeCommit, path -> false);
+        return store(in, beforeCommit, beforeCommit, path -> false);
     }
 
-    public Outcome store(StoredInstance in, BeforeCommit beforeCommit, SameValues sameValues)
+    /**
+     * @param placed returns once the file is forced and at its place
+     * @param durable returns once its folder is forced too. A new instance of a known series
+     *        (when this index has a node name) commits after {@code placed} and leaves the folder
+     *        to the caller (Outcome.pendingToken); any other store commits after {@code durable}.
+     */
+    public Outcome store(StoredInstance in, BeforeCommit placed, BeforeCommit durable, SameValues sameValues)
             throws DicomServiceException {
         for (int attempt = 1; ; attempt++) {
             try (SqlSession s = sessions.openSession(false)) {
                 Outcome o = storeOnce(s, in, sameValues);
-                beforeCommit.await();
+                if (o.pendingToken() != null) {
+                    placed.await();
+                } else {
+                    durable.await();
+                }
                 s.commit();
                 return o;
             } catch (PersistenceException e) {
@@ -158,11 +197,17 @@ public final class PacsIndex {
         }
         InstanceRow inst = instanceRow(in.attributes(), in);
         inst.retrieveAets = retrieveAet;
+        NewInstance n = new NewInstance(inst, fileRow(0, in), k.seriesPk(), k.studyPk(), in.studyIuid(), in.sopCuid());
+        if (pending != null) {
+            // issue 16: one association waits for every step of every instance; this commit need
+            // not wait for the folder's fsync, as long as a crash meanwhile is healed
+            n.pendingNode = pending.node();
+            n.pendingToken = pending.nextToken();
+        }
         try {
-            int studyRows = s.getMapper(InstanceMapper.class).insertIntoKnownSeries(
-                    new NewInstance(inst, fileRow(0, in), k.seriesPk(), k.studyPk(), in.studyIuid(), in.sopCuid()));
+            int studyRows = s.getMapper(InstanceMapper.class).insertIntoKnownSeries(n);
             if (studyRows == 1) {
-                return new Outcome(Change.CREATED, null, false);
+                return new Outcome(Change.CREATED, null, false, n.pendingToken);
             }
         } catch (PersistenceException e) {
             if (!isDuplicateKey(e)) {
@@ -366,6 +411,61 @@ public final class PacsIndex {
         i.srVerified = PacsAttributes.column(a, TagFromName.VerificationFlag);
         i.instAttrs = PacsAttributes.encodeInstance(a);
         return i;
+    }
+
+    /** The folder of a pending instance is durable: its store_pending row goes (in the background). */
+    public void folderDurable(long pendingToken) {
+        pending.durable(pendingToken);
+    }
+
+    /**
+     * The folder of a pending instance could not be forced: its rows go now, so the sender's
+     * failure leaves nothing behind. A failure here leaves the store_pending row to the heal.
+     */
+    public void undoPending(long pendingToken) throws DicomServiceException {
+        try {
+            for (PendingStore p : pending.select(pendingToken)) {
+                undo(p);
+            }
+        } catch (PersistenceException e) {
+            throw new DicomServiceException(DicomServiceException.PROCESSING_FAILURE,
+                    "database failure: " + Database.rootMessage(e), e);
+        }
+    }
+
+    /**
+     * What a crash left in store_pending: this node's rows, and those of any node older than
+     * {@code staleAfter} (a node that has not come back).
+     */
+    public List<PendingStore> pendingToHeal(java.time.Duration staleAfter) {
+        return pending == null ? List.of() : pending.toHeal(staleAfter);
+    }
+
+    /** The folder of a pending instance was found and forced (or its rows are gone): the row goes. */
+    public void healed(PendingStore p) {
+        pending.delete(p.node, List.of(p.token));
+    }
+
+    /**
+     * Removes the rows of a pending instance whose file its folder lost, with the counts its store
+     * added: the study row is locked first, as a store locks it.
+     */
+    public void undo(PendingStore p) {
+        try (SqlSession s = sessions.openSession(false)) {
+            if (p.filesFk != null && p.instanceFk != null && p.studyFk != null) {
+                StudyMapper studies = s.getMapper(StudyMapper.class);
+                studies.lockByPk(p.studyFk);
+                s.getMapper(FilesMapper.class).deleteByPk(p.filesFk);
+                InstanceMapper instances = s.getMapper(InstanceMapper.class);
+                if (instances.deleteIfWithoutFiles(p.instanceFk) == 1) {
+                    s.getMapper(SeriesMapper.class).removeInstance(p.seriesFk);
+                    List<String> cuids = instances.selectCuidsOfStudy(p.studyFk);
+                    studies.removeInstance(p.studyFk, cuids.isEmpty() ? null : String.join("\\", cuids));
+                }
+            }
+            s.getMapper(StorePendingMapper.class).delete(p.node, List.of(p.token));
+            s.commit();
+        }
     }
 
     private FileRow fileRow(long instancePk, StoredInstance in) {

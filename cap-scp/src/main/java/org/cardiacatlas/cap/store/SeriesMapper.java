@@ -13,5 +13,8 @@ interface SeriesMapper {
     /** The series of a study in pk (arrival) order: pk, study_fk, series_iuid, modality, num_instances. */
     java.util.List<SeriesRow> selectOfStudy(@Param("studyFk") long studyFk);
 
+    /** One instance fewer (the heal of store_pending). */
+    int removeInstance(@Param("pk") long pk);
+
     int delete(@Param("pk") long pk);
 }

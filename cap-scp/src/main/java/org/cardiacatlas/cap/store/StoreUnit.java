@@ -182,16 +182,21 @@ public final class StoreUnit {
         java.util.List<String> missing = IodCheck.missing(attrs, sopClass, file.hadPixelData());
         admission.admit(patientId, studyUid);
         String path = storage.pathFor(file, studyUid, seriesUid, sopUid);
-        // the file becomes durable while the index does its work; the commit waits for it
-        CompletableFuture<Boolean> durable = storage.makeDurable(file, path);
+        // the file becomes durable while the index does its work: the commit waits for it to be
+        // placed (forced and linked), and, unless the index keeps it pending, for its folder
+        ArchiveStorage.Placement placement = storage.place(file, path);
         StoredInstance si = new StoredInstance(attrs, studyUid, seriesUid, sopUid, sopClass, sourceAet, path,
                 file.transferSyntaxUid(), file.md5(), file.size());
         PacsIndex.Outcome outcome;
         try {
-            outcome = index.store(si, () -> awaitDurable(durable), archived -> storage.sameDecodedContent(file, archived));
+            outcome = index.store(si, () -> await(placement.placed()), () -> await(placement.durable()),
+                    archived -> storage.sameDecodedContent(file, archived));
         } catch (DicomServiceException | RuntimeException e) {
-            removeIfCreated(durable, path);
+            removeIfCreated(placement.placed(), path);
             throw e;
+        }
+        if (outcome.pendingToken() != null) {
+            folderDurable(outcome.pendingToken(), placement, path, sopUid);
         }
         if (outcome.change() == PacsIndex.Change.REPLACED) {
             if (outcome.replacedFilepath() != null && !outcome.replacedFilepath().equals(path)) {
@@ -202,7 +207,7 @@ public final class StoreUnit {
         } else if (outcome.change() == PacsIndex.Change.SAME_VALUES) {
             // the archived file stays: what the index points at; the received encoding goes
             if (!outcome.replacedFilepath().equals(path)) {
-                removeIfCreated(durable, path);
+                removeIfCreated(placement.placed(), path);
             }
             LOG.info("instance {} sent again with the same values in transfer syntax {}: identical, {} kept", sopUid,
                     file.transferSyntaxUid(), outcome.replacedFilepath());
@@ -247,24 +252,82 @@ public final class StoreUnit {
         }
     }
 
-    private static void awaitDurable(CompletableFuture<Boolean> durable) throws DicomServiceException {
+    private static void await(CompletableFuture<Boolean> step) throws DicomServiceException {
         try {
-            durable.join();
+            step.join();
         } catch (CompletionException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new DicomServiceException(DicomServiceException.OUT_OF_RESOURCES,
-                    "cannot store file: " + e.getCause().getMessage(), e.getCause());
+                    "cannot store file: " + cause.getMessage(), cause);
         }
     }
 
-    /** After a failed index transaction: the file goes unless it was there before this store. */
-    private void removeIfCreated(CompletableFuture<Boolean> durable, String path) {
+    /**
+     * The rows are committed and point at the placed file; success waits for its folder. When
+     * the folder cannot be forced, the rows and the file go, and the sender is told the failure.
+     */
+    private void folderDurable(long pendingToken, ArchiveStorage.Placement placement, String path, String sopUid)
+            throws DicomServiceException {
         try {
-            if (durable.join()) {
+            await(placement.durable());
+        } catch (DicomServiceException e) {
+            try {
+                index.undoPending(pendingToken);
+                removeIfCreated(placement.placed(), path);
+            } catch (DicomServiceException | RuntimeException u) {
+                LOG.error("instance {}: its folder could not be forced and its rows could not be removed ({});"
+                        + " store_pending keeps it for the next start to heal", sopUid, u.getMessage());
+            }
+            throw e;
+        }
+        index.folderDurable(pendingToken);
+    }
+
+    /** After a failed store: the file goes unless it was there before this store. */
+    private void removeIfCreated(CompletableFuture<Boolean> placed, String path) {
+        try {
+            if (placed.join()) {
                 storage.delete(path);
             }
         } catch (CompletionException ignored) {
             // not placed: nothing to remove
         }
+    }
+
+    /**
+     * At start, before the node listens: the instances a crash left committed before their
+     * folder was durable (store_pending). A file at its place is kept (its folder forced now);
+     * one its folder lost takes its rows with it. The sender of either was never told success.
+     *
+     * @return how many rows were healed
+     */
+    public int healPending(java.time.Duration staleAfter) {
+        int n = 0;
+        for (PendingStore p : index.pendingToHeal(staleAfter)) {
+            boolean present = false;
+            if (p.filepath != null && p.dirpath != null) {
+                java.nio.file.Path f = java.nio.file.Path.of(p.dirpath).resolve(p.filepath).normalize();
+                try {
+                    present = storage.forceIfPresent(f);
+                } catch (IOException e) {
+                    LOG.warn("store_pending: cannot force the folder of {} ({}); left for the next start", f,
+                            e.getMessage());
+                    continue;
+                }
+            }
+            if (present || p.instanceFk == null) {
+                index.healed(p);
+            } else {
+                index.undo(p);
+                LOG.warn("instance {}: its file {} was lost with its folder in a crash before the sender was told"
+                        + " success; its rows are removed", p.sopIuid, p.filepath);
+            }
+            n++;
+        }
+        if (n > 0) {
+            LOG.info("healed {} instances a crash left committed before their folder was durable", n);
+        }
+        return n;
     }
 
     private static AttributeList read(IncomingFile file) throws DicomServiceException {

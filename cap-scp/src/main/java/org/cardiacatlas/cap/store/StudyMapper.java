@@ -28,5 +28,11 @@ interface StudyMapper {
     int updateCounts(@Param("pk") long pk, @Param("numSeries") int numSeries, @Param("numInstances") int numInstances,
             @Param("modsInStudy") String modsInStudy, @Param("cuidsInStudy") String cuidsInStudy);
 
+    /** Locks the study row (the heal of store_pending); null when it is gone. */
+    Long lockByPk(@Param("pk") long pk);
+
+    /** One instance fewer, and the SOP classes of those left. */
+    int removeInstance(@Param("pk") long pk, @Param("cuidsInStudy") String cuidsInStudy);
+
     int delete(@Param("pk") long pk);
 }

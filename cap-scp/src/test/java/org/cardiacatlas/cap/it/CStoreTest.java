@@ -301,6 +301,22 @@ class CStoreTest {
         assertEquals(0, server.incomingFiles());
     }
 
+    @Test
+    void storesAfterItsTemporaryFolderWasRemoved() throws Exception {
+        // another node's start removes a temporary folder that has been empty and idle for an hour
+        try (java.util.stream.Stream<Path> own = Files.list(server.storage.resolve(".incoming"))) {
+            for (Path dir : own.toList()) {
+                ProcessLifecycleTest.deleteTree(dir);
+            }
+        }
+        SyntheticStudies.Generated g = generate("refolder", SyntheticStudies.builder().prefix("RFD").patients(1).sessionsPerPatient(1).seriesPerStudy(1).imagesPerSeries(2)
+                .seed(107));
+        Dcmtk.Result r = Dcmtk.storescu(server.port(), List.of(), paths(g.files()));
+        assertTrue(r.ok(), r.output());
+        assertEquals(2, r.output().split("Received Store Response \\(Success\\)", -1).length - 1, r.output());
+        assertEquals(0, server.incomingFiles());
+    }
+
     /** storescu options that propose MR Image Storage with exactly this transfer syntax. */
     static List<String> proposeOnly(Path dir, String ts) throws Exception {
         Path cfg = dir.resolve("propose-" + ts + ".cfg");
