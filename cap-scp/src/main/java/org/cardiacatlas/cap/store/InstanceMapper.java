@@ -10,6 +10,14 @@ interface InstanceMapper {
      */
     int insertIntoKnownSeries(NewInstance n);
 
+    /**
+     * New instances of one study's known series, each with its store_pending row, in one round
+     * trip that locks the study row first.
+     *
+     * @return the rows of the study update: 0 when the study is not (or no longer) at that pk
+     */
+    int insertGroupIntoKnownSeries(GroupOfInstances g);
+
     int updateAttributes(InstanceRow row);
 
     /** Storage commitment: commitment = 1 for these SOP Instance UIDs. */

@@ -73,6 +73,8 @@ public final class PacsIndex {
 
     /** Instances committed before their folder was durable (null: this index never does so). */
     private final PendingStores pending;
+    /** New instances of one study stored at the same time, written as groups. */
+    private final StudyBatches groups = new StudyBatches();
 
     /** An index whose every commit waits until the file and its folder are durable. */
     public PacsIndex(SqlSessionFactory sessions, String retrieveAet, String storageRoot, XpacsHook xpacs) {
@@ -154,6 +156,12 @@ public final class PacsIndex {
      */
     public Outcome store(StoredInstance in, BeforeCommit placed, BeforeCommit durable, SameValues sameValues)
             throws DicomServiceException {
+        if (pending != null) {
+            NewInstance n = newInstanceOfKnownSeries(in);
+            if (n != null && groups.submit(n.studyPk, new StudyBatches.Item(n, placed), g -> writeGroup(n, g))) {
+                return new Outcome(Change.CREATED, null, false, n.pendingToken);
+            }
+        }
         for (int attempt = 1; ; attempt++) {
             try (SqlSession s = sessions.openSession(false)) {
                 Outcome o = storeOnce(s, in, sameValues);
@@ -187,22 +195,9 @@ public final class PacsIndex {
      * when it does not apply (or no longer: the transaction is then rolled back).
      */
     private Outcome storeIntoKnownSeries(SqlSession s, StoredInstance in) {
-        KnownSeries k = knownSeries.get(in.seriesIuid());
-        PatientRow patient = patientRow(in.attributes());
-        if (k == null || !k.studyIuid().equals(in.studyIuid()) || !k.patId().equals(patient.patId)
-                || !Objects.equals(k.patIdIssuer(), patient.patIdIssuer)
-                || !Arrays.equals(k.studyAttrs(), PacsAttributes.encode(in.attributes(), PacsAttributes.STUDY))
-                || !Arrays.equals(k.seriesAttrs(), PacsAttributes.encode(in.attributes(), PacsAttributes.SERIES))) {
+        NewInstance n = newInstanceOfKnownSeries(in);
+        if (n == null) {
             return null;
-        }
-        InstanceRow inst = instanceRow(in.attributes(), in);
-        inst.retrieveAets = retrieveAet;
-        NewInstance n = new NewInstance(inst, fileRow(0, in), k.seriesPk(), k.studyPk(), in.studyIuid(), in.sopCuid());
-        if (pending != null) {
-            // issue 16: one association waits for every step of every instance; this commit need
-            // not wait for the folder's fsync, as long as a crash meanwhile is healed
-            n.pendingNode = pending.node();
-            n.pendingToken = pending.nextToken();
         }
         try {
             int studyRows = s.getMapper(InstanceMapper.class).insertIntoKnownSeries(n);
@@ -218,6 +213,68 @@ public final class PacsIndex {
         }
         s.rollback(true);
         return null;
+    }
+
+    /**
+     * The rows of a new instance of a series this node has stored into, with the same study and
+     * series attributes (and, with a node name, its store_pending row); null for any other.
+     */
+    private NewInstance newInstanceOfKnownSeries(StoredInstance in) {
+        KnownSeries k = knownSeries.get(in.seriesIuid());
+        if (k == null || !k.studyIuid().equals(in.studyIuid())) {
+            return null;
+        }
+        PatientRow patient = patientRow(in.attributes());
+        if (!k.patId().equals(patient.patId) || !Objects.equals(k.patIdIssuer(), patient.patIdIssuer)
+                || !Arrays.equals(k.studyAttrs(), PacsAttributes.encode(in.attributes(), PacsAttributes.STUDY))
+                || !Arrays.equals(k.seriesAttrs(), PacsAttributes.encode(in.attributes(), PacsAttributes.SERIES))) {
+            return null;
+        }
+        InstanceRow inst = instanceRow(in.attributes(), in);
+        inst.retrieveAets = retrieveAet;
+        NewInstance n = new NewInstance(inst, fileRow(0, in), k.seriesPk(), k.studyPk(), in.studyIuid(), in.sopCuid());
+        if (pending != null) {
+            // issue 16: one association waits for every step of every instance; this commit need
+            // not wait for the folder's fsync, as long as a crash meanwhile is healed
+            n.pendingNode = pending.node();
+            n.pendingToken = pending.nextToken();
+        }
+        return n;
+    }
+
+    /**
+     * One group of new instances of one study (StudyBatches), in one transaction once every file
+     * is placed. False when it could not be written as a group (an instance exists already, the
+     * study is gone, a file failed, the database failed): nothing of it is then committed, and
+     * each store goes its own way, which says what happened to it.
+     */
+    private boolean writeGroup(NewInstance first, List<StudyBatches.Item> group) {
+        List<NewInstance> instances = new java.util.ArrayList<>(group.size());
+        for (StudyBatches.Item i : group) {
+            instances.add(i.instance);
+        }
+        GroupOfInstances g = new GroupOfInstances(first.studyPk, first.studyIuid, instances);
+        for (int attempt = 1; ; attempt++) {
+            try (SqlSession s = sessions.openSession(false)) {
+                if (s.getMapper(InstanceMapper.class).insertGroupIntoKnownSeries(g) != 1) {
+                    s.rollback(true);
+                    return false;
+                }
+                for (StudyBatches.Item i : group) {
+                    i.placed.await();
+                }
+                s.commit();
+                return true;
+            } catch (PersistenceException e) {
+                if (attempt < ATTEMPTS && isTransient(e) && !isDuplicateKey(e)) {
+                    pause(attempt);
+                    continue;
+                }
+                return false;
+            } catch (DicomServiceException e) {
+                return false;
+            }
+        }
     }
 
     private Outcome storeAnyhow(SqlSession s, StoredInstance in, SameValues sameValues) throws DicomServiceException {

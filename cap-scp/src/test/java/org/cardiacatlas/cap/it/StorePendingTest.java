@@ -100,6 +100,68 @@ class StorePendingTest {
         }
     }
 
+    @Test
+    void associationsSendingOneStudyAtOnceAreCommittedInGroupsWithExactCounts() throws Exception {
+        SyntheticStudies.Generated g = CStoreTest.generate("grouped",
+                SyntheticStudies.builder().prefix("GRP").seriesPerStudy(2).imagesPerSeries(48).seed(1602));
+        List<Path> files = g.files().stream().sorted().toList();
+        try (ServerFixture f = ServerFixture.start()) {
+            // which transaction wrote each store_pending row
+            try (Connection c = f.connect(); Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE " + f.pacs + ".pending_seen (files_fk BIGINT, trx VARCHAR(40))");
+                st.execute("CREATE TRIGGER " + f.pacs + ".pending_seen_trg AFTER INSERT ON " + f.pacs
+                        + ".store_pending FOR EACH ROW INSERT INTO " + f.pacs + ".pending_seen VALUES (NEW.files_fk,"
+                        + " (SELECT trx_id FROM information_schema.innodb_trx WHERE trx_mysql_thread_id = CONNECTION_ID()))");
+            }
+            // the first image of each series makes it; then 8 associations send the rest at once
+            Dcmtk.Result first = Dcmtk.storescu(f.port(), List.of(),
+                    CStoreTest.paths(List.of(files.get(0), files.get(files.size() - 1))));
+            assertTrue(first.ok(), first.output());
+            List<Path> rest = files.subList(1, files.size() - 1);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+            try {
+                List<java.util.concurrent.Future<Dcmtk.Result>> sent = new java.util.ArrayList<>();
+                for (int a = 0; a < 8; a++) {
+                    List<Path> share = new java.util.ArrayList<>();
+                    for (int i = a; i < rest.size(); i += 8) {
+                        share.add(rest.get(i));
+                    }
+                    sent.add(pool.submit(() -> Dcmtk.storescu(f.port(), List.of(), CStoreTest.paths(share))));
+                }
+                for (java.util.concurrent.Future<Dcmtk.Result> r : sent) {
+                    Dcmtk.Result res = r.get();
+                    assertTrue(res.ok(), res.output());
+                    assertEquals(0, res.output().split("Received Store Response \\((?!Success)", -1).length - 1,
+                            res.output());
+                }
+            } finally {
+                pool.shutdown();
+            }
+            assertEquals(96, f.count("instance"));
+            assertEquals(96, f.count("files"));
+            Map<String, Object> study = f.rows("SELECT num_instances, num_series, cuids_in_study FROM {pacs}.study").get(0);
+            assertEquals(96, ((Number) study.get("num_instances")).intValue());
+            assertEquals(2, ((Number) study.get("num_series")).intValue());
+            assertEquals(SyntheticStudies.MR_IMAGE_STORAGE, study.get("cuids_in_study"));
+            for (Map<String, Object> se : f.rows("SELECT se.num_instances, (SELECT COUNT(*) FROM {pacs}.instance i"
+                    + " WHERE i.series_fk = se.pk) AS actual FROM {pacs}.series se")) {
+                assertEquals(48, ((Number) se.get("num_instances")).intValue());
+                assertEquals(48, ((Number) se.get("actual")).intValue());
+            }
+            long rows = f.count("pending_seen");
+            long transactions = ((Number) f.rows("SELECT COUNT(DISTINCT trx) AS n FROM {pacs}.pending_seen").get(0)
+                    .get("n")).longValue();
+            assertEquals(94, rows, "every instance after each series' first went the known-series way");
+            assertTrue(transactions < rows, "stores that waited for the study were committed together: " + transactions
+                    + " transactions for " + rows + " instances");
+            long end = System.currentTimeMillis() + 10_000;
+            while (f.count("store_pending") > 0 && System.currentTimeMillis() < end) {
+                Thread.sleep(20);
+            }
+            assertEquals(0, f.count("store_pending"));
+        }
+    }
+
     /**
      * Writes a store_pending row for the instance of this file, {@code hoursAgo} old, and
      * removes its archive file when the folder is to have lost it; returns its files pk.
