@@ -73,8 +73,14 @@ class WebAppBrowserTest {
         waitFor(() -> !browser.getCurrentUrl().contains("/login"));
     }
 
+    /**
+     * Waits until the condition holds. A condition read from a part of the page that reloads
+     * itself (htmx) may find an element that the reload then replaces: it is asked again.
+     */
     static void waitFor(java.util.function.BooleanSupplier condition) {
-        new WebDriverWait(browser, Duration.ofSeconds(30)).until(b -> condition.getAsBoolean());
+        new WebDriverWait(browser, Duration.ofSeconds(30))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(b -> condition.getAsBoolean());
     }
 
     /** Clicks a button that submits a form, and waits until the next page has replaced this one. */
