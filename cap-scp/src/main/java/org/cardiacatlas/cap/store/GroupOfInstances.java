@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The parameters of {@link InstanceMapper#insertGroupIntoKnownSeries}: new instances of one study. */
+/** The parameters of {@link InstanceMapper#insertGroupIntoKnownSeries}: new instances of one study, one or more. */
 final class GroupOfInstances {
     final long studyPk;
     final String studyIuid;
@@ -23,6 +23,11 @@ final class GroupOfInstances {
             this.pk = pk;
             this.count = count;
         }
+    }
+
+    /** A group of one. */
+    GroupOfInstances(NewInstance n) {
+        this(n.studyPk, n.studyIuid, List.of(n));
     }
 
     GroupOfInstances(long studyPk, String studyIuid, List<NewInstance> instances) {

@@ -2,17 +2,8 @@ package org.cardiacatlas.cap.store;
 
 interface InstanceMapper {
     /**
-     * A new instance of an existing series in one round trip: the study row first (which locks
-     * it, so its counts stay exact under concurrent stores), then the instance, its file and the
-     * series count.
-     *
-     * @return the rows of the study update: 0 when the study is not (or no longer) at that pk
-     */
-    int insertIntoKnownSeries(NewInstance n);
-
-    /**
-     * New instances of one study's known series, each with its store_pending row, in one round
-     * trip that locks the study row first.
+     * New instances of one study's existing series (one, or a group), each with its store_pending
+     * row when it has one, in one round trip that locks the study row first.
      *
      * @return the rows of the study update: 0 when the study is not (or no longer) at that pk
      */

@@ -1,6 +1,6 @@
 package org.cardiacatlas.cap.store;
 
-/** The parameters of {@link InstanceMapper#insertIntoKnownSeries}. */
+/** One new instance of {@link InstanceMapper#insertGroupIntoKnownSeries}. */
 final class NewInstance {
     final InstanceRow instance;
     final FileRow file;

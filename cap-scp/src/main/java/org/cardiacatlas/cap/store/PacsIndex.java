@@ -200,7 +200,7 @@ public final class PacsIndex {
             return null;
         }
         try {
-            int studyRows = s.getMapper(InstanceMapper.class).insertIntoKnownSeries(n);
+            int studyRows = s.getMapper(InstanceMapper.class).insertGroupIntoKnownSeries(new GroupOfInstances(n));
             if (studyRows == 1) {
                 return new Outcome(Change.CREATED, null, false, n.pendingToken);
             }
@@ -341,8 +341,8 @@ public final class PacsIndex {
             if (newSeries) {
                 studies.updateSummary(v.studyPk, v.numSeries, v.modsInStudy, v.cuidsInStudy);
             }
-            instances.insertIntoKnownSeries(new NewInstance(incomingInst, fileRow(0, in), v.seriesPk, v.studyPk,
-                    in.studyIuid(), in.sopCuid()));
+            instances.insertGroupIntoKnownSeries(new GroupOfInstances(new NewInstance(incomingInst, fileRow(0, in),
+                    v.seriesPk, v.studyPk, in.studyIuid(), in.sopCuid())));
             return new Outcome(Change.CREATED, null, newStudy);
         }
         if (in.md5().equals(v.fileMd5) && in.filepath().equals(v.filepath)) {
