@@ -345,6 +345,13 @@ public final class ArchiveStorage {
      * each was sent (DecodedContent): an identical resend, not different content.
      */
     public boolean sameDecodedContent(IncomingFile received, String relativePath) {
+        try {
+            // a data set that fits the receive buffer reaches its file on the storage unit's thread
+            startForce(received).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            // not written: the store fails where it waits for the file to be placed
+            return false;
+        }
         return DecodedContent.same(received.path(), resolve(relativePath));
     }
 

@@ -18,7 +18,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * A file being received: buffered writes, MD5 computed on the way, and {@link #finish()}
+ * A file being received: buffered writes, MD5 computed on the way, and {@link #force()}
  * forces it to disk before anything refers to it.
  */
 public final class IncomingFile implements AutoCloseable {
@@ -31,6 +31,8 @@ public final class IncomingFile implements AutoCloseable {
     private final MessageDigest md5;
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
     private long size;
+    /** Whether every byte received is still in the buffer: nothing written to the file yet. */
+    private boolean allInBuffer = true;
     private String md5Hex;
     private boolean open = true;
     private java.util.concurrent.CompletableFuture<Void> forced;
@@ -77,6 +79,7 @@ public final class IncomingFile implements AutoCloseable {
     }
 
     private void drain() throws IOException {
+        allInBuffer = false;
         buffer.flip();
         while (buffer.hasRemaining()) {
             channel.write(buffer);
@@ -84,11 +87,22 @@ public final class IncomingFile implements AutoCloseable {
         buffer.clear();
     }
 
-    /** All bytes received: writes out the buffer; the MD5 is known from here on. */
+    /**
+     * All bytes received: the MD5 is known from here on. What is still buffered is written by
+     * {@link #force()}, on the storage unit's thread, while this one parses the data set from
+     * memory (issue 16: the association's thread is the critical path of one association).
+     */
     public void complete() throws IOException {
-        drain();
         md5Hex = HexFormat.of().formatHex(md5.digest());
+        if (allInBuffer) {
+            received = buffer.duplicate().flip().asReadOnlyBuffer();
+        } else {
+            drain();
+        }
     }
+
+    /** The whole data set when it never left the buffer, read-only; null otherwise. */
+    private ByteBuffer received;
 
     /**
      * Starts {@link #force()} on the given threads as soon as every byte is written, so that the
@@ -107,8 +121,9 @@ public final class IncomingFile implements AutoCloseable {
         return forced;
     }
 
-    /** Forces data and size to disk and closes: after this the content is durable. */
+    /** Writes what is still buffered, forces data and size to disk and closes: after this the content is durable. */
     public void force() throws IOException {
+        drain();
         channel.force(true);
         closeChannel();
     }
@@ -136,7 +151,7 @@ public final class IncomingFile implements AutoCloseable {
                 return head;
             }
         }
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 64 * 1024)) {
+        try (InputStream in = open()) {
             DicomInputStream din = new DicomInputStream(in);
             if (size <= parseWholeLimit) {
                 list.read(din);
@@ -191,7 +206,7 @@ public final class IncomingFile implements AutoCloseable {
         AttributeList list = new AttributeList();
         list.setDecompressPixelData(false);
         long stoppedAt;
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 64 * 1024)) {
+        try (InputStream in = open()) {
             stoppedAt = list.read(new DicomInputStream(in), TagFromName.PixelData);
         } catch (IOException | DicomException | RuntimeException e) {
             return null;
@@ -224,12 +239,70 @@ public final class IncomingFile implements AutoCloseable {
     private boolean pixelDataElementPresent() throws IOException, DicomException {
         // PixelMed returns the offset just past the tag it stopped at, or the end of what it read;
         // counting the bytes it pulls would count its read-ahead too
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(path), 64 * 1024)) {
+        try (InputStream raw = open()) {
             AttributeList head = new AttributeList();
             return head.read(new DicomInputStream(raw), TagFromName.PixelData) < size;
         } catch (IOException | DicomException | RuntimeException e) {
             return true;
         }
+    }
+
+    /** The complete data set's bytes: from memory when they never left the buffer. */
+    InputStream open() throws IOException {
+        if (received != null) {
+            ByteBuffer b = received.duplicate();
+            // marks as a BufferedInputStream does: PixelMed reads the preamble and the meta
+            // information differently on a stream that supports them
+            return new InputStream() {
+                private int mark;
+
+                @Override
+                public boolean markSupported() {
+                    return true;
+                }
+
+                @Override
+                public synchronized void mark(int readlimit) {
+                    mark = b.position();
+                }
+
+                @Override
+                public synchronized void reset() {
+                    b.position(mark);
+                }
+
+                @Override
+                public int read() {
+                    return b.hasRemaining() ? b.get() & 0xff : -1;
+                }
+
+                @Override
+                public int read(byte[] to, int off, int len) {
+                    if (len == 0) {
+                        return 0;
+                    }
+                    if (!b.hasRemaining()) {
+                        return -1;
+                    }
+                    int n = Math.min(len, b.remaining());
+                    b.get(to, off, n);
+                    return n;
+                }
+
+                @Override
+                public long skip(long n) {
+                    int k = (int) Math.max(0, Math.min(n, b.remaining()));
+                    b.position(b.position() + k);
+                    return k;
+                }
+
+                @Override
+                public int available() {
+                    return b.remaining();
+                }
+            };
+        }
+        return new BufferedInputStream(Files.newInputStream(path), 64 * 1024);
     }
 
     public Path path() {

@@ -99,6 +99,36 @@ class IncomingFileTest {
     }
 
     @Test
+    void theForcedFileHoldsEveryByteReceivedWhetherReadFromMemoryOrFromTheFile() throws Exception {
+        // 128 KB fits the receive buffer: parsed from memory, written by force(); 720 KB does
+        // not: written while received and parsed from the file
+        for (int side : new int[] {256, 600}) {
+            byte[] whole = encode(image(side, side, 16, 1), EXPLICIT);
+            ArchiveStorage storage = new ArchiveStorage(dir.resolve("archive" + side), "test");
+            IncomingFile f = storage.begin("1.2.840.10008.5.1.4.1.1.4", "1.2.3.4.5", EXPLICIT);
+            try {
+                for (int off = 0; off < whole.length; off += 16_000) {
+                    f.write(whole, off, Math.min(16_000, whole.length - off));
+                }
+                f.complete();
+                AttributeList read = f.readDataSet(16L * 1024 * 1024);
+                assertEquals(side, Attribute.getSingleIntegerValueOrDefault(read, TagFromName.Columns, 0));
+                storage.startForce(f).join();
+                // the file meta information the storage unit wrote, then every byte received
+                byte[] file = java.nio.file.Files.readAllBytes(f.path());
+                assertEquals(f.size(), file.length);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(whole,
+                        Arrays.copyOfRange(file, file.length - whole.length, file.length));
+                assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5")
+                        .digest(file)), f.md5());
+            } finally {
+                f.discard();
+                storage.close();
+            }
+        }
+    }
+
+    @Test
     void aFileCutShortInsideItsPixelDataIsRefused() throws Exception {
         for (String ts : new String[] {IMPLICIT, EXPLICIT}) {
             byte[] whole = encode(image(256, 256, 16, 1), ts);
@@ -106,6 +136,9 @@ class IncomingFileTest {
                 byte[] shorter = Arrays.copyOf(whole, whole.length - cut);
                 assertThrows(DicomException.class, () -> receive(shorter, ts), ts + " cut by " + cut);
             }
+            // larger than the receive buffer: read from its file
+            byte[] large = encode(image(600, 600, 16, 1), ts);
+            assertThrows(DicomException.class, () -> receive(Arrays.copyOf(large, large.length - 2), ts), ts);
         }
     }
 
