@@ -6,18 +6,17 @@ import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.CodeStringAttribute;
 import com.pixelmed.dicom.DicomException;
-import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.SpecificCharacterSet;
 import com.pixelmed.dicom.StringAttributeAffectedBySpecificCharacterSet;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.TransferSyntax;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import org.cardiacatlas.cap.query.FindRequest.MemoryKey;
 import org.cardiacatlas.cap.query.FindRequest.ReturnKey;
 import org.cardiacatlas.cap.common.DicomServiceException;
 import org.cardiacatlas.cap.dicom.CharacterSets;
+import org.cardiacatlas.cap.dicom.DataSets;
 
 /**
  * The answers of one C-FIND, row by row: the keys matched in memory, then the identifier of
@@ -224,8 +223,7 @@ final class Answers {
         AttributeList list = new AttributeList();
         if (blob != null && blob.length > 0) {
             try {
-                list.read(new DicomInputStream(new ByteArrayInputStream(blob), TransferSyntax.ExplicitVRLittleEndian,
-                        false));
+                list = DataSets.read(blob, TransferSyntax.ExplicitVRLittleEndian);
             } catch (IOException | DicomException e) {
                 throw new DicomServiceException(DicomServiceException.UNABLE_TO_PROCESS,
                         "unreadable attributes of " + level.name().toLowerCase() + " pk " + pk, e);

@@ -25,7 +25,13 @@ final class SqlCondition {
         private final Object from;
         private final Object to;
 
+        /** What FindMapper.xml puts into the SQL as it is: a table alias and a column name. */
+        private static final java.util.regex.Pattern COLUMN = java.util.regex.Pattern.compile("(p|st|se|i|ms|mi)\\.[a-z_]+");
+
         private Test(String column, Op op, Exists exists, Object value, List<?> values, Object from, Object to) {
+            if (!COLUMN.matcher(column).matches()) {
+                throw new IllegalArgumentException("not a column of the query: " + column);
+            }
             this.column = column;
             this.op = op;
             this.exists = exists;

@@ -2,14 +2,12 @@ package org.cardiacatlas.cap.scp;
 
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomException;
-import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.TransferSyntax;
 import com.pixelmed.network.Association;
 import com.pixelmed.network.DicomNetworkException;
 import com.pixelmed.network.PDataPDU;
 import com.pixelmed.network.PresentationDataValue;
 import com.pixelmed.network.CompositeResponseHandler;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import org.cardiacatlas.cap.common.DicomServiceException;
@@ -85,11 +83,11 @@ final class DimseReceiver extends CompositeResponseHandler {
     }
 
     private void commandComplete(byte pcid, Association association) throws DicomNetworkException, IOException {
-        AttributeList command = new AttributeList();
+        AttributeList command;
         try {
             // command sets are always Implicit VR Little Endian (PS3.7 6.3.1)
-            command.read(new DicomInputStream(new ByteArrayInputStream(commandBytes.toByteArray()),
-                    TransferSyntax.ImplicitVRLittleEndian, false));
+            command = org.cardiacatlas.cap.dicom.DataSets.read(commandBytes.toByteArray(),
+                    TransferSyntax.ImplicitVRLittleEndian);
         } catch (DicomException | IOException e) {
             throw new DicomNetworkException("unreadable command set: " + e.getMessage());
         }

@@ -70,6 +70,17 @@ class FindRequestTest {
     }
 
     @Test
+    void onlyAnAliasAndAColumnNameReachTheSqlAsTheyAre() {
+        // FindMapper.xml substitutes the column: anything else is refused before any SQL
+        for (String column : new String[] {"p.pat_id; DROP TABLE patient", "x.pat_id", "p.pat_id OR 1=1", "pat_id",
+                "p.PAT_ID", "st.study_iuid -- "}) {
+            assertThrows(IllegalArgumentException.class,
+                    () -> SqlCondition.Test.compare(column, SqlCondition.Op.EQ, "1"), column);
+        }
+        assertEquals("mi.sop_cuid", SqlCondition.Test.compare("mi.sop_cuid", SqlCondition.Op.EQ, "1").getColumn());
+    }
+
+    @Test
     void keysWithoutAColumnAreMatchedInMemory() throws Exception {
         FindRequest r = study(false, TagFromName.PatientAge, "045Y", TagFromName.StudyDescription, "");
         assertEquals(1, r.memoryKeys.size());
