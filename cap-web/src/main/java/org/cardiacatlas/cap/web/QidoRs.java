@@ -196,7 +196,9 @@ final class QidoRs {
 
     private void writeJson(Context ctx, List<AttributeList> answers, String base) throws IOException, DicomException {
         ctx.status(200).contentType("application/dicom+json");
-        OutputStream out = ctx.outputStream();
+        // one write to the server's output per 64 kB, not one per answer (issue 16: Jetty wrote
+        // to the socket every 8 kB of a search's 50 answers)
+        OutputStream out = new java.io.BufferedOutputStream(ctx.outputStream(), 64 * 1024);
         out.write('[');
         boolean first = true;
         for (AttributeList a : answers) {
@@ -209,6 +211,7 @@ final class QidoRs {
             DicomJson.write(DicomJson.object(a, Map.of("00081190", DicomJson.value("UR", url))), out);
         }
         out.write(']');
+        out.flush();
     }
 
     private void writeXml(Context ctx, List<AttributeList> answers, String base) throws IOException, DicomException {
