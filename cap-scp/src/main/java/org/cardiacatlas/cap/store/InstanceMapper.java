@@ -9,6 +9,14 @@ interface InstanceMapper {
      */
     int insertGroupIntoKnownSeries(GroupOfInstances g);
 
+    /**
+     * The same for one instance with its store_pending row: the common case, whose SQL MyBatis
+     * builds once.
+     *
+     * @return the rows of the study update: 0 when the study is not (or no longer) at that pk
+     */
+    int insertOneIntoKnownSeries(NewInstance n);
+
     int updateAttributes(InstanceRow row);
 
     /** Storage commitment: commitment = 1 for these SOP Instance UIDs. */

@@ -158,7 +158,7 @@ public final class PacsIndex {
             throws DicomServiceException {
         if (pending != null) {
             NewInstance n = newInstanceOfKnownSeries(in);
-            if (n != null && groups.submit(n.studyPk, new StudyBatches.Item(n, placed), g -> writeGroup(n, g))) {
+            if (n != null && groups.submit(n.studyPk, new StudyBatches.Item(n, placed), this::writeGroup)) {
                 return new Outcome(Change.CREATED, null, false, n.pendingToken);
             }
         }
@@ -200,7 +200,7 @@ public final class PacsIndex {
             return null;
         }
         try {
-            int studyRows = s.getMapper(InstanceMapper.class).insertGroupIntoKnownSeries(new GroupOfInstances(n));
+            int studyRows = insertIntoKnownSeries(s.getMapper(InstanceMapper.class), List.of(n));
             if (studyRows == 1) {
                 return new Outcome(Change.CREATED, null, false, n.pendingToken);
             }
@@ -242,21 +242,29 @@ public final class PacsIndex {
         return n;
     }
 
+    /** New instances of one study's known series: @return the rows of the study update (1: it is there). */
+    private static int insertIntoKnownSeries(InstanceMapper m, List<NewInstance> instances) {
+        NewInstance first = instances.get(0);
+        if (instances.size() == 1 && first.pendingToken != null) {
+            return m.insertOneIntoKnownSeries(first);
+        }
+        return m.insertGroupIntoKnownSeries(new GroupOfInstances(first.studyPk, first.studyIuid, instances));
+    }
+
     /**
      * One group of new instances of one study (StudyBatches), in one transaction once every file
      * is placed. False when it could not be written as a group (an instance exists already, the
      * study is gone, a file failed, the database failed): nothing of it is then committed, and
      * each store goes its own way, which says what happened to it.
      */
-    private boolean writeGroup(NewInstance first, List<StudyBatches.Item> group) {
+    private boolean writeGroup(List<StudyBatches.Item> group) {
         List<NewInstance> instances = new java.util.ArrayList<>(group.size());
         for (StudyBatches.Item i : group) {
             instances.add(i.instance);
         }
-        GroupOfInstances g = new GroupOfInstances(first.studyPk, first.studyIuid, instances);
         for (int attempt = 1; ; attempt++) {
             try (SqlSession s = sessions.openSession(false)) {
-                if (s.getMapper(InstanceMapper.class).insertGroupIntoKnownSeries(g) != 1) {
+                if (insertIntoKnownSeries(s.getMapper(InstanceMapper.class), instances) != 1) {
                     s.rollback(true);
                     return false;
                 }
