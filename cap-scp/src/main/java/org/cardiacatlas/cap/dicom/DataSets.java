@@ -3,13 +3,14 @@ package org.cardiacatlas.cap.dicom;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.DicomInputStream;
+import com.pixelmed.dicom.TransferSyntax;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.SequenceInputStream;
 
 /**
  * Reading a whole data set held in memory: the index's attribute blobs, one per level and match
- * of every query answer, and the command set of every DIMSE message.
+ * of every query answer, the command set of every DIMSE message, identifiers.
  */
 public final class DataSets {
 
@@ -27,10 +28,27 @@ public final class DataSets {
     /** The data set encoded in {@code bytes}, without File Meta Information, in that transfer syntax. */
     public static AttributeList read(byte[] bytes, String transferSyntaxUid) throws IOException, DicomException {
         AttributeList list = new AttributeList();
+        if (TransferSyntax.DeflatedExplicitVRLittleEndian.equals(transferSyntaxUid)) {
+            // the bytes past the end would go through the inflater
+            list.read(new DicomInputStream(new ByteArrayInputStream(bytes), transferSyntaxUid, false));
+            return list;
+        }
         long end = bytes.length;
+        boolean[] endedThere = {false};
         list.read(new DicomInputStream(new SequenceInputStream(new ByteArrayInputStream(bytes),
                 new ByteArrayInputStream(PAST_THE_END)), transferSyntaxUid, false),
-                (l, tag, offsetAfterTag) -> offsetAfterTag > end);
+                (l, tag, offsetAfterTag) -> {
+                    if (offsetAfterTag <= end) {
+                        return false;
+                    }
+                    endedThere[0] = offsetAfterTag == end + PAST_THE_END.length;
+                    return true;
+                });
+        if (!endedThere[0]) {
+            // an element cut short took the bytes past the end as its own: as malformed as the
+            // EOFException that a read without them would have ended with
+            throw new DicomException("the data set ends inside an element");
+        }
         return list;
     }
 }

@@ -4,9 +4,7 @@ import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.DicomException;
-import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.TransferSyntax;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Set;
 import org.cardiacatlas.cap.query.FindOptions;
@@ -14,6 +12,7 @@ import org.cardiacatlas.cap.query.InformationModel;
 import org.cardiacatlas.cap.query.PacsQuery;
 import org.cardiacatlas.cap.query.QueryMode;
 import org.cardiacatlas.cap.common.DicomServiceException;
+import org.cardiacatlas.cap.dicom.DataSets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,9 +98,9 @@ public final class CFindScp implements DimseService {
         if (!rq.hasDataSet() || !(rq.data() instanceof MemorySink sink)) {
             throw new DicomServiceException(DicomServiceException.UNABLE_TO_PROCESS, "C-FIND-RQ without identifier");
         }
-        AttributeList list = new AttributeList();
+        AttributeList list;
         try {
-            list.read(new DicomInputStream(new ByteArrayInputStream(sink.bytes()), rq.transferSyntaxUid(), false));
+            list = DataSets.read(sink.bytes(), rq.transferSyntaxUid());
         } catch (IOException | DicomException | RuntimeException e) {
             throw new DicomServiceException(DicomServiceException.UNABLE_TO_PROCESS,
                     "unreadable identifier: " + e.getMessage(), e);

@@ -11,6 +11,7 @@ import com.pixelmed.network.CompositeResponseHandler;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import org.cardiacatlas.cap.common.DicomServiceException;
+import org.cardiacatlas.cap.dicom.DataSets;
 
 /**
  * Collects one request from P-DATA PDUs (PS3.8 9.3.5): the command fragments in memory, the
@@ -86,7 +87,7 @@ final class DimseReceiver extends CompositeResponseHandler {
         AttributeList command;
         try {
             // command sets are always Implicit VR Little Endian (PS3.7 6.3.1)
-            command = org.cardiacatlas.cap.dicom.DataSets.read(commandBytes.toByteArray(),
+            command = DataSets.read(commandBytes.toByteArray(),
                     TransferSyntax.ImplicitVRLittleEndian);
         } catch (DicomException | IOException e) {
             throw new DicomNetworkException("unreadable command set: " + e.getMessage());

@@ -3,7 +3,6 @@ package org.cardiacatlas.cap.scp;
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomException;
-import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.DicomOutputStream;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.TransferSyntax;
@@ -13,11 +12,11 @@ import com.pixelmed.network.CompositeResponseHandler;
 import com.pixelmed.network.DicomNetworkException;
 import com.pixelmed.network.PDataPDU;
 import com.pixelmed.network.PresentationDataValue;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import org.cardiacatlas.cap.dicom.DataSets;
 
 /**
  * What a service with several responses (C-FIND, C-MOVE, C-GET) uses while it runs: pending
@@ -108,10 +107,9 @@ public final class ResponseChannel {
                 }
                 bytes.write(pdv.getValue(), 0, pdv.getValue().length);
                 if (pdv.isLastFragment()) {
-                    AttributeList c = new AttributeList();
+                    AttributeList c;
                     try {
-                        c.read(new DicomInputStream(new ByteArrayInputStream(bytes.toByteArray()),
-                                TransferSyntax.ImplicitVRLittleEndian, false));
+                        c = DataSets.read(bytes.toByteArray(), TransferSyntax.ImplicitVRLittleEndian);
                     } catch (IOException | DicomException e) {
                         throw new DicomNetworkException("unreadable command set: " + e.getMessage());
                     }

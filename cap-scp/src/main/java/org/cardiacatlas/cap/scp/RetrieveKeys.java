@@ -4,14 +4,13 @@ import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.DicomException;
-import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.TagFromName;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.cardiacatlas.cap.common.DicomServiceException;
 import org.cardiacatlas.cap.common.Uids;
+import org.cardiacatlas.cap.dicom.DataSets;
 
 /**
  * The identifier of a C-MOVE or C-GET: the Query/Retrieve Level and the unique keys down to it
@@ -51,10 +50,10 @@ final class RetrieveKeys {
      *        patient's studies (Orthanc sends it for "retrieve this patient")
      */
     static RetrieveKeys parse(DimseRequest rq, boolean strict) throws DicomServiceException {
-        AttributeList id = new AttributeList();
+        AttributeList id;
         try {
             byte[] bytes = ((MemorySink) rq.data()).bytes();
-            id.read(new DicomInputStream(new ByteArrayInputStream(bytes), rq.transferSyntaxUid(), false));
+            id = DataSets.read(bytes, rq.transferSyntaxUid());
         } catch (IOException | DicomException | ClassCastException | NullPointerException e) {
             throw new DicomServiceException(IDENTIFIER_DOES_NOT_MATCH_SOP_CLASS, "unreadable identifier");
         }

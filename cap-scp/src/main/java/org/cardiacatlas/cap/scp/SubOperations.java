@@ -4,7 +4,6 @@ import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.DicomException;
-import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.TransferSyntax;
 import com.pixelmed.dicom.UniqueIdentifierAttribute;
@@ -16,7 +15,6 @@ import com.pixelmed.network.DicomNetworkException;
 import com.pixelmed.network.AReleaseException;
 import com.pixelmed.network.PDataPDU;
 import com.pixelmed.network.PresentationDataValue;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -28,6 +26,7 @@ import org.cardiacatlas.cap.codec.Codec;
 import org.cardiacatlas.cap.codec.CodecException;
 import org.cardiacatlas.cap.store.ArchiveStorage;
 import org.cardiacatlas.cap.retrieve.LocatedInstance;
+import org.cardiacatlas.cap.dicom.DataSets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -301,10 +300,9 @@ final class SubOperations {
                 if (!pdv.isLastFragment()) {
                     continue;
                 }
-                AttributeList c = new AttributeList();
+                AttributeList c;
                 try {
-                    c.read(new DicomInputStream(new ByteArrayInputStream(bytes.toByteArray()),
-                            TransferSyntax.ImplicitVRLittleEndian, false));
+                    c = DataSets.read(bytes.toByteArray(), TransferSyntax.ImplicitVRLittleEndian);
                 } catch (IOException | DicomException e) {
                     throw new DicomNetworkException("unreadable response: " + e.getMessage());
                 }
