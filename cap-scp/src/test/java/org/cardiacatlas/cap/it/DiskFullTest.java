@@ -49,6 +49,9 @@ class DiskFullTest {
         Process p = pb.start();
         try {
             ProcessLifecycleTest.awaitStart(p, console, 1);
+            // the node listens before its first start has written the admin's password: the
+            // disk fills only after that, or the node fails to start (seen once in CI)
+            BadInputTest.waitForLong(() -> ProcessLifecycleTest.contains(console, "no account existed"), 30);
             List<Path> files = SyntheticStudies.builder().prefix("FUL").seriesPerStudy(2).imagesPerSeries(20).seed(1201)
                     .build().writeTo(Files.createTempDirectory("capserver-full-gen-"));
             try (OutputStream out = Files.newOutputStream(mnt.resolve("filler"))) {
