@@ -87,8 +87,7 @@ final class DimseReceiver extends CompositeResponseHandler {
         AttributeList command;
         try {
             // command sets are always Implicit VR Little Endian (PS3.7 6.3.1)
-            command = DataSets.read(commandBytes.toByteArray(),
-                    TransferSyntax.ImplicitVRLittleEndian);
+            command = DataSets.read(commandBytes.toByteArray(), TransferSyntax.ImplicitVRLittleEndian);
         } catch (DicomException | IOException e) {
             throw new DicomNetworkException("unreadable command set: " + e.getMessage());
         }

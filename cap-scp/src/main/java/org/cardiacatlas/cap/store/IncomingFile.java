@@ -250,57 +250,7 @@ public final class IncomingFile implements AutoCloseable {
     /** The complete data set's bytes: from memory when they never left the buffer. */
     InputStream open() throws IOException {
         if (received != null) {
-            ByteBuffer b = received.duplicate();
-            // marks as a BufferedInputStream does: PixelMed reads the preamble and the meta
-            // information differently on a stream that supports them
-            return new InputStream() {
-                private int mark;
-
-                @Override
-                public boolean markSupported() {
-                    return true;
-                }
-
-                @Override
-                public synchronized void mark(int readlimit) {
-                    mark = b.position();
-                }
-
-                @Override
-                public synchronized void reset() {
-                    b.position(mark);
-                }
-
-                @Override
-                public int read() {
-                    return b.hasRemaining() ? b.get() & 0xff : -1;
-                }
-
-                @Override
-                public int read(byte[] to, int off, int len) {
-                    if (len == 0) {
-                        return 0;
-                    }
-                    if (!b.hasRemaining()) {
-                        return -1;
-                    }
-                    int n = Math.min(len, b.remaining());
-                    b.get(to, off, n);
-                    return n;
-                }
-
-                @Override
-                public long skip(long n) {
-                    int k = (int) Math.max(0, Math.min(n, b.remaining()));
-                    b.position(b.position() + k);
-                    return k;
-                }
-
-                @Override
-                public int available() {
-                    return b.remaining();
-                }
-            };
+            return new BufferStream(received.duplicate());
         }
         return new BufferedInputStream(Files.newInputStream(path), 64 * 1024);
     }
@@ -342,5 +292,63 @@ public final class IncomingFile implements AutoCloseable {
     @Override
     public void close() {
         discard();
+    }
+
+    /**
+     * A buffer's remaining bytes as a stream. It marks as a BufferedInputStream does: PixelMed
+     * reads the preamble and the meta information differently on a stream that supports marks.
+     */
+    private static final class BufferStream extends InputStream {
+        private final ByteBuffer b;
+        private int mark;
+
+        BufferStream(ByteBuffer b) {
+            this.b = b;
+        }
+
+        @Override
+        public boolean markSupported() {
+            return true;
+        }
+
+        @Override
+        public void mark(int readlimit) {
+            mark = b.position();
+        }
+
+        @Override
+        public void reset() {
+            b.position(mark);
+        }
+
+        @Override
+        public int read() {
+            return b.hasRemaining() ? b.get() & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] to, int off, int len) {
+            if (len == 0) {
+                return 0;
+            }
+            if (!b.hasRemaining()) {
+                return -1;
+            }
+            int n = Math.min(len, b.remaining());
+            b.get(to, off, n);
+            return n;
+        }
+
+        @Override
+        public long skip(long n) {
+            int k = (int) Math.max(0, Math.min(n, b.remaining()));
+            b.position(b.position() + k);
+            return k;
+        }
+
+        @Override
+        public int available() {
+            return b.remaining();
+        }
     }
 }
