@@ -19,6 +19,13 @@ public final class Audit {
     private Audit() {
     }
 
+    private static final java.util.HexFormat STATUS_HEX = java.util.HexFormat.of().withUpperCase();
+
+    /** A DIMSE status (16 bits, US) as four upper-case hex digits; String.format would parse its pattern at every store. */
+    static String statusHex(int status) {
+        return STATUS_HEX.toHexDigits((short) status);
+    }
+
     public static Event event(String op) {
         return new Event(op);
     }
@@ -41,7 +48,7 @@ public final class Audit {
         }
 
         public Event status(int status) {
-            return with("status", String.format("%04X", status));
+            return with("status", statusHex(status));
         }
 
         public void write() {

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.time.LocalDateTime;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * What goes into the columns and {@code *_attrs} blobs of each level (pacs-schema.md). The
@@ -24,6 +25,10 @@ public final class PacsAttributes {
     private static final int COLUMN = 250;
     /** Values of binary VRs longer than this are bulk data: kept in the file, not in the index. */
     private static final long BULK = 1024;
+    /** Compiled once: String.matches and replaceAll compile their pattern at every call (issue 16). */
+    private static final Pattern DICOM_DATE = Pattern.compile("\\d{8}");
+    private static final Pattern DICOM_TIME = Pattern.compile("\\d{2}(\\d{2}(\\d{2}(\\.\\d{1,6})?)?)?");
+    private static final Pattern NOT_A_TO_Z = Pattern.compile("[^A-Z]");
 
     public static final Set<AttributeTag> PATIENT = Set.of(
             TagFromName.PatientName, TagFromName.PatientID, TagFromName.IssuerOfPatientID,
@@ -94,7 +99,7 @@ public final class PacsAttributes {
     /** DA + TM to a date-time; null when the date is absent or not a DICOM date. */
     public static LocalDateTime dateTime(AttributeList a, AttributeTag date, AttributeTag time) {
         String d = string(a, date);
-        if (d == null || !d.matches("\\d{8}")) {
+        if (d == null || !DICOM_DATE.matcher(d).matches()) {
             return null;
         }
         try {
@@ -102,7 +107,7 @@ public final class PacsAttributes {
             String t = string(a, time);
             if (t != null) {
                 t = t.replace(":", "");
-                if (t.matches("\\d{2}(\\d{2}(\\d{2}(\\.\\d{1,6})?)?)?")) {
+                if (DICOM_TIME.matcher(t).matches()) {
                     h = Integer.parseInt(t.substring(0, 2));
                     if (t.length() >= 4) {
                         m = Integer.parseInt(t.substring(2, 4));
@@ -146,7 +151,7 @@ public final class PacsAttributes {
         if (component >= c.length) {
             return null;
         }
-        String s = c[component].toUpperCase(Locale.ROOT).replaceAll("[^A-Z]", "");
+        String s = NOT_A_TO_Z.matcher(c[component].toUpperCase(Locale.ROOT)).replaceAll("");
         if (s.isEmpty()) {
             return null;
         }

@@ -149,10 +149,6 @@ public final class CapServer implements AutoCloseable {
                     config.integer(CapConfig.Option.IDLE_TIMEOUT), config.integer(CapConfig.Option.MAX_ASSOCIATIONS),
                     config.integer(CapConfig.Option.ASSOCIATE_TIMEOUT),
                     config.integer(CapConfig.Option.MAX_ASSOCIATIONS_PER_ADDRESS), registry);
-            listener.start(config.bind(), config.port());
-            if (tls != null) {
-                listener.startTls(config.bind(), tlsPort, tls, config.bool(CapConfig.Option.TLS_CLIENT_AUTH));
-            }
             LOG.info("archive folder {} (filesystem pk {})", storage.root(), index.filesystemPk());
             if (config.bool(CapConfig.Option.VERIFY_AT_START)) {
                 verifyInBackground(database, storage);
@@ -178,6 +174,13 @@ public final class CapServer implements AutoCloseable {
         }
         try {
             node.startModules();
+            // the DICOM ports open last: a peer that reaches the node finds every part of it
+            // started, and "listening on" is the last line of a start (a failure before it
+            // stops a node that never answered anyone)
+            node.listener.start(config.bind(), config.port());
+            if (tls != null) {
+                node.listener.startTls(config.bind(), tlsPort, tls, config.bool(CapConfig.Option.TLS_CLIENT_AUTH));
+            }
         } catch (IOException | RuntimeException e) {
             node.close();
             throw e;

@@ -36,6 +36,8 @@ class HttpsAndLimitsTest {
     static int httpsPort;
     static Path dir;
     static String study;
+    /** What the node logged while it started. */
+    static List<String> startLines;
 
     @BeforeAll
     static void start() throws Exception {
@@ -54,7 +56,10 @@ class HttpsAndLimitsTest {
         o.put(Option.HTTP_ANONYMOUS_READ, "true");
         o.put(Option.HTTP_CORS_ORIGINS, "http://viewer.example");
         o.put(Option.HTTP_MAX_REQUEST_MB, "1");
-        f = WebFixture.start(o);
+        try (LogCapture logs = new LogCapture()) {
+            f = WebFixture.start(o);
+            startLines = logs.log();
+        }
         SyntheticStudies s = SyntheticStudies.builder().prefix("BIG").patients(1).sessionsPerPatient(1)
                 .seriesPerStudy(1).imagesPerSeries(40).rows(256).columns(256).seed(3).build();
         study = s.studies().get(0).studyInstanceUid();
@@ -115,6 +120,27 @@ class HttpsAndLimitsTest {
         HttpResponse<String> other = f.http.send(HttpRequest.newBuilder(URI.create(f.url("/dicom-web/studies")))
                 .header("Origin", "http://evil.example").build(), HttpResponse.BodyHandlers.ofString());
         assertTrue(other.headers().firstValue("Access-Control-Allow-Origin").isEmpty());
+    }
+
+    /** A peer that reaches the DICOM port finds the whole node started: the port opens last. */
+    @Test
+    void dicomPortOpensOnlyOnceTheRestHasStarted() {
+        int https = indexOf("HTTPS on");
+        int admin = indexOf("no account existed");
+        int dicom = indexOf("listening on");
+        assertTrue(https >= 0 && dicom >= 0, startLines.toString());
+        assertTrue(dicom > https, "the DICOM port opened before HTTPS: " + startLines);
+        // the first account (absent when CAP_TEST_DB_URL names a database that has one)
+        assertTrue(admin < dicom, "the DICOM port opened before the first account was made: " + startLines);
+    }
+
+    private static int indexOf(String part) {
+        for (int i = 0; i < startLines.size(); i++) {
+            if (startLines.get(i).contains(part)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Test
