@@ -21,7 +21,10 @@ public final class Audit {
 
     private static final java.util.HexFormat STATUS_HEX = java.util.HexFormat.of().withUpperCase();
 
-    /** A DIMSE status (16 bits, US) as four upper-case hex digits; String.format would parse its pattern at every store. */
+    /**
+     * A DIMSE status (16 bits, US) as four upper-case hex digits; String.format would parse its
+     * pattern at every store.
+     */
     static String statusHex(int status) {
         return STATUS_HEX.toHexDigits((short) status);
     }
