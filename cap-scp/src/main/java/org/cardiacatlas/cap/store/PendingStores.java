@@ -48,6 +48,7 @@ final class PendingStores {
         this(sessions, node, INTERVAL_MS);
     }
 
+    /** @param intervalMs between passes of {@link #removeAllDurable} (a test runs its passes itself) */
     PendingStores(SqlSessionFactory sessions, String node, long intervalMs) {
         this.sessions = sessions;
         this.node = node;

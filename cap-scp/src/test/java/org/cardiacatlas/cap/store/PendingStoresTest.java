@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** The removal of durable store_pending rows, against a recording stand-in for the database. */
 class PendingStoresTest {
 
-    /** Each DELETE's token count, in order; commits counted; {@code failing} makes DELETE throw. */
+    /** Each DELETE's token count and the tokens, in order; {@code failing} makes DELETE throw. */
     private final List<Integer> deletes = new CopyOnWriteArrayList<>();
     private final List<Long> deleted = new CopyOnWriteArrayList<>();
     private final AtomicBoolean failing = new AtomicBoolean();
